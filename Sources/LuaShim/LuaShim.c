@@ -1,0 +1,110 @@
+#include "LuaShim.h"
+#include <signal.h>
+#include <string.h>
+
+static lunet_dispatch_fn dispatch = NULL;
+static volatile sig_atomic_t interrupted = 0;
+static lua_State *running_state = NULL;
+
+void lunet_set_dispatch(lunet_dispatch_fn fn) { dispatch = fn; }
+
+static int trampoline(lua_State *L) {
+    lua_Integer id = lua_tointeger(L, lua_upvalueindex(1));
+    int n = dispatch(L, id);
+    if (n >= 0) return n;
+    if (n == LUNET_ERROR_MESSAGE) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    if (n == LUNET_ERROR_VALUE) return lua_error(L);
+    return luaL_argerror(L, LUNET_ARGERROR - n, lua_tostring(L, -1));
+}
+
+void lunet_push_function(lua_State *L, lua_Integer functionID) {
+    lua_pushinteger(L, functionID);
+    lua_pushcclosure(L, trampoline, 1);
+}
+
+lua_Integer lunet_binding_id(lua_State *L, int idx) {
+    if (lua_tocfunction(L, idx) != trampoline) return -1;
+    lua_getupvalue(L, idx, 1);
+    lua_Integer id = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return id;
+}
+
+int lunet_traceback(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* As lua.c does: the handler only arms a hook; the hook raises the error
+   inside Lua, at the next instruction count. */
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    lua_sethook(L, NULL, 0, 0);
+    luaL_error(L, "interrupted!");
+}
+
+static void on_sigint(int sig) {
+    (void)sig;
+    interrupted = 1;
+    if (running_state != NULL)
+        lua_sethook(running_state, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+int lunet_pcall(lua_State *L, int nargs, int nresults, int traceback) {
+    int base = lua_gettop(L) - nargs;
+    if (traceback) {
+        lua_pushcfunction(L, lunet_traceback);
+        lua_insert(L, base);
+    }
+    lua_State *previous_state = running_state;
+    if (previous_state == NULL) interrupted = 0;
+    running_state = L;
+    void (*previous)(int) = signal(SIGINT, on_sigint);
+    int status = lua_pcall(L, nargs, nresults, traceback ? base : 0);
+    signal(SIGINT, previous);
+    running_state = previous_state;
+    lua_sethook(L, NULL, 0, 0);
+    if (traceback) lua_remove(L, base);
+    return status;
+}
+
+static int openlibs(lua_State *L) {
+    luaL_openlibs(L);
+    return 0;
+}
+
+int lunet_openlibs(lua_State *L) {
+    lua_pushcfunction(L, openlibs);
+    return lua_pcall(L, 0, 0, 0);
+}
+
+int lunet_interrupt_pending(void) { return interrupted != 0; }
+void lunet_clear_interrupt(void) { interrupted = 0; }
+void lunet_request_interrupt(void) { interrupted = 1; }
+
+int lunet_registryindex(void) { return LUA_REGISTRYINDEX; }
+int lunet_upvalueindex(int i) { return lua_upvalueindex(i); }
+void lunet_pop(lua_State *L, int n) { lua_pop(L, n); }
+void lunet_newtable(lua_State *L) { lua_newtable(L); }
+void lunet_remove(lua_State *L, int idx) { lua_remove(L, idx); }
+void lunet_insert(lua_State *L, int idx) { lua_insert(L, idx); }
+const char *lunet_tostring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }
+int lunet_isinteger(lua_State *L, int idx) { return lua_isinteger(L, idx); }
+int lunet_loadbuffer(lua_State *L, const char *buffer, size_t size, const char *name) {
+    return luaL_loadbufferx(L, buffer, size, name, NULL);
+}
+void lunet_gc_step(lua_State *L, int kilobytes) { lua_gc(L, LUA_GCSTEP, kilobytes); }
+int lunet_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
+void lunet_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+int lunet_loadfile(lua_State *L, const char *path) { return luaL_loadfilex(L, path, NULL); }

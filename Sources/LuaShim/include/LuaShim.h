@@ -1,0 +1,59 @@
+#ifndef LUNET_LUASHIM_H
+#define LUNET_LUASHIM_H
+
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
+
+/// Swift's side of every Lua -> Swift call. Returns the number of results, or
+/// -1 after pushing an error message (the trampoline then raises it, once the
+/// Swift frame has returned, so no longjmp crosses Swift code).
+typedef int (*lunet_dispatch_fn)(lua_State *L, lua_Integer functionID);
+
+void lunet_set_dispatch(lunet_dispatch_fn fn);
+
+/// Dispatcher results below zero: the error value on the stack is a message
+/// to prefix with the caller's position, a value to raise as it is, or an
+/// argument error for argument `LUNET_ARGERROR - result` in lauxlib's words.
+#define LUNET_ERROR_MESSAGE (-1)
+#define LUNET_ERROR_VALUE (-2)
+#define LUNET_ARGERROR (-10)
+
+/// Pushes a C closure that calls the dispatcher with `functionID`.
+void lunet_push_function(lua_State *L, lua_Integer functionID);
+
+/// The function ID of the binding at `idx`, or -1 when it is not a lunet binding.
+lua_Integer lunet_binding_id(lua_State *L, int idx);
+
+/// Message handler for lua_pcall: appends a traceback to the error message.
+int lunet_traceback(lua_State *L);
+
+/// Runs the function at the top of the stack (below its `nargs` arguments)
+/// with the traceback handler and SIGINT turned into a Lua error.
+int lunet_pcall(lua_State *L, int nargs, int nresults, int traceback);
+
+/// Opens the standard libraries under a protected call (memory errors stay Lua errors).
+int lunet_openlibs(lua_State *L);
+
+/// Set by SIGINT while Lua code runs; engine loops poll it.
+int lunet_interrupt_pending(void);
+void lunet_clear_interrupt(void);
+void lunet_request_interrupt(void);
+
+/* Wrappers for Lua's macros, which Swift cannot import. */
+int lunet_registryindex(void);
+int lunet_upvalueindex(int i);
+void lunet_pop(lua_State *L, int n);
+void lunet_newtable(lua_State *L);
+void lunet_remove(lua_State *L, int idx);
+void lunet_insert(lua_State *L, int idx);
+const char *lunet_tostring(lua_State *L, int idx, size_t *len);
+int lunet_isinteger(lua_State *L, int idx);
+int lunet_loadbuffer(lua_State *L, const char *buffer, size_t size, const char *name);
+/// Tells the collector that `kilobytes` were allocated outside Lua's heap.
+void lunet_gc_step(lua_State *L, int kilobytes);
+int lunet_gc_count_kb(lua_State *L);
+void lunet_gc_collect(lua_State *L);
+int lunet_loadfile(lua_State *L, const char *path);
+
+#endif

@@ -1,0 +1,21 @@
+/// The one error type of the engine. Its message is what a user reads at the
+/// Lua prompt, so it says what was expected and what came.
+public struct LunetError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// `Float32 tensor of shape 2x3 and Float32 tensor of shape 4x5` style shape mismatch.
+    public static func shapeMismatch(_ operation: String, _ a: [Int], _ b: [Int]) -> LunetError {
+        LunetError("\(operation): shapes \(formatShape(a)) and \(formatShape(b)) do not match")
+    }
+}
+
+/// `[2, 3, 4]` -> `2x3x4`; a scalar shape prints as `scalar`.
+public func formatShape(_ shape: [Int]) -> String {
+    shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
+}

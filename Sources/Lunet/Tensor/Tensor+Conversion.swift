@@ -1,0 +1,38 @@
+extension Tensor {
+    /// Element-wise conversion to another element type (saturating for bytes,
+    /// truncating for integers).
+    public func converted<T: TensorElement>(to: T.Type = T.self) -> Tensor<T> {
+        withUnsafeBufferPointer { src in
+            Tensor<T>(unsafeUninitializedShape: shape) { dst in
+                for i in 0..<dst.count { dst[i] = T(converting: src[i].doubleValue) }
+            }
+        }
+    }
+}
+
+extension Tensor where Element == UInt8 {
+    /// Float32 copy, divided by 255 when `scaled` so pixels land in `[0, 1]`.
+    public func float(scaled: Bool = false) -> Tensor<Float> {
+        let factor: Float = scaled ? 1 / 255 : 1
+        return withUnsafeBufferPointer { src in
+            Tensor<Float>(unsafeUninitializedShape: shape) { dst in
+                for i in 0..<dst.count { dst[i] = Float(src[i]) * factor }
+            }
+        }
+    }
+}
+
+extension Tensor where Element == Float {
+    /// Bytes from floats; with `scaled`, `[0, 1]` maps to `[0, 255]`. Saturates, rounds.
+    public func byte(scaled: Bool = false) -> Tensor<UInt8> {
+        let factor: Float = scaled ? 255 : 1
+        return withUnsafeBufferPointer { src in
+            Tensor<UInt8>(unsafeUninitializedShape: shape) { dst in
+                for i in 0..<dst.count {
+                    let v = (src[i] * factor).rounded()
+                    dst[i] = v.isNaN ? 0 : UInt8(Swift.min(255, Swift.max(0, v)))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+/// A contiguous, row-major, n-dimensional array with value semantics.
+///
+/// Copies share storage until one of them is written to. `Tensor<Float>` is the
+/// compute type; `Tensor<UInt8>` holds images and `Tensor<Int32>` labels.
+///
+/// ```lua
+/// local x = tensor.zeros({2, 3})   -- [Float32 tensor of shape 2x3]
+/// ```
+public struct Tensor<Element: TensorElement>: Sendable {
+    public private(set) var shape: [Int]
+    public private(set) var storage: TensorStorage<Element>
+
+    /// A tensor of the given shape, every element `value`.
+    public init(shape: [Int], repeating value: Element) throws {
+        let count = try Tensor.elementCount(of: shape)
+        self.shape = shape
+        storage = TensorStorage(repeating: value, count: count)
+    }
+
+    /// A tensor over `storage`, whose count must match the shape.
+    public init(shape: [Int], storage: TensorStorage<Element>) {
+        precondition(shape.reduce(1, *) == storage.count, "storage does not match shape")
+        self.shape = shape
+        self.storage = storage
+    }
+
+    public init(shape: [Int], scalars: [Element]) throws {
+        let count = try Tensor.elementCount(of: shape)
+        guard count == scalars.count else {
+            throw LunetError("shape \(formatShape(shape)) needs \(count) values, got \(scalars.count)")
+        }
+        self.shape = shape
+        storage = TensorStorage(uninitializedCount: count)
+        scalars.withUnsafeBufferPointer { storage.pointer.initialize(from: $0.baseAddress!, count: count) }
+    }
+
+    /// A tensor whose elements the closure writes through a buffer of `shape`'s size.
+    public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
+        let count = shape.reduce(1, *)
+        storage = TensorStorage(uninitializedCount: count)
+        self.shape = shape
+        let buffer = UnsafeMutableBufferPointer(start: storage.pointer, count: count)
+        buffer.initialize(repeating: .zero)
+        try body(buffer)
+    }
+
+    /// A tensor whose every element the closure must write: no zero fill first,
+    /// for outputs of hot loops.
+    public init(unsafeUninitializedShape shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
+        let count = shape.reduce(1, *)
+        storage = TensorStorage(uninitializedCount: count)
+        self.shape = shape
+        try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
+    }
+
+    /// A rank-0 tensor holding one value.
+    public init(scalar: Element) {
+        shape = []
+        storage = TensorStorage(repeating: scalar, count: 1)
+    }
+
+    /// Checks a shape (non-negative sizes) and returns its element count.
+    public static func elementCount(of shape: [Int]) throws -> Int {
+        var count = 1
+        for size in shape {
+            guard size >= 0 else { throw LunetError("invalid shape \(shape): sizes must be non-negative") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= 1 << 40 else { throw LunetError("shape \(formatShape(shape)) is too large") }
+            count = product
+        }
+        return count
+    }
+
+    public var rank: Int { shape.count }
+    public var count: Int { storage.count }
+    public var byteCount: Int { storage.byteCount }
+
+    /// `Float32 tensor of shape 100x3x64x64`
+    public var summary: String { "\(Element.typeName) tensor of shape \(formatShape(shape))" }
+
+    /// Row-major strides, in elements.
+    public var strides: [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var step = 1
+        for d in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[d] = step
+            step *= shape[d]
+        }
+        return strides
+    }
+
+    public var scalars: [Element] {
+        Array(UnsafeBufferPointer(start: storage.pointer, count: count))
+    }
+
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) {
+            try body(UnsafeBufferPointer(start: storage.pointer, count: count))
+        }
+    }
+
+    /// Writable access; copies the storage first if another tensor shares it.
+    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Element>) throws -> R) rethrows -> R {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+        }
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
+        }
+    }
+
+    /// The flat offset of a 0-based multi-index, checked against the shape.
+    public func offset(of index: [Int]) throws -> Int {
+        guard index.count == shape.count else {
+            throw LunetError("\(summary) needs \(shape.count) indices, got \(index.count)")
+        }
+        var offset = 0
+        for (d, i) in index.enumerated() {
+            guard i >= 0, i < shape[d] else {
+                throw LunetError("index \(i + 1) out of range for dimension \(d + 1) of size \(shape[d])")
+            }
+            offset = offset * shape[d] + i
+        }
+        return offset
+    }
+
+    public func value(at index: [Int]) throws -> Element {
+        let flat = try offset(of: index)
+        return withUnsafeBufferPointer { $0[flat] }
+    }
+
+    public mutating func setValue(_ value: Element, at index: [Int]) throws {
+        let flat = try offset(of: index)
+        withUnsafeMutableBufferPointer { $0[flat] = value }
+    }
+
+    /// The same elements under another shape of equal count (shares storage).
+    public func reshaped(_ newShape: [Int]) throws -> Tensor<Element> {
+        var resolved = newShape
+        if let inferred = newShape.firstIndex(of: -1) {
+            let known = newShape.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+            guard known > 0, count % known == 0 else {
+                throw LunetError("cannot reshape \(summary) to \(newShape)")
+            }
+            resolved[inferred] = count / known
+        }
+        guard (try? Tensor.elementCount(of: resolved)) == count else {
+            throw LunetError("cannot reshape \(summary) to \(formatShape(resolved)): \(count) elements")
+        }
+        return Tensor(shape: resolved, storage: storage)
+    }
+
+    /// Elements identical and shapes equal.
+    public func isIdentical(to other: Tensor<Element>) -> Bool {
+        guard shape == other.shape else { return false }
+        return withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { b in a.elementsEqual(b) } }
+    }
+}

@@ -1,0 +1,98 @@
+import CLua
+import LuaShim
+import Lunet
+
+/// Global helpers: `help`, and the documentation hooks the Lua library uses.
+enum CoreBindings {
+    static let library = LuaLibrary(.module("_G"), doc: "lunet's globals.", functions: [
+        LuaFunction("help", "help([x])", "Prints the documentation of a function, module, object or type; without argument, lists the modules.") { call in
+            print(try docText(call, at: 1))
+            return 0
+        },
+        LuaFunction("__lunet_doc", "__lunet_doc(x)", "Returns the text help(x) prints.") { call in
+            call.push(try docText(call, at: 1))
+            return 1
+        },
+    ])
+
+    /// Documentation of the value at `index`.
+    static func docText(_ call: LuaCall, at index: Int32) throws -> String {
+        let L = call.L
+        if call.isNoneOrNil(index) && call.argumentCount < index { return overview() }
+        let id = lunet_binding_id(L, index)
+        if id >= 0, let function = FunctionTable.function(Int(id)) {
+            return "\(function.signature)\n  \(function.doc)"
+        }
+        if let text = luaDoc(call, index) { return text }
+        if lua_type(L, index) == LUA_TTABLE, let name = moduleName(call, index) {
+            return moduleText(name)
+        }
+        if lua_type(L, index) == LUA_TUSERDATA, lua_getmetatable(L, index) != 0 {
+            call.push("__name")
+            lua_rawget(L, -2)
+            let typeName = (try? call.string(-1)) ?? ""
+            lunet_pop(L, 2)
+            if let entry = FunctionTable.entries.first(where: { $0.library.name == "lunet." + typeName }) {
+                return libraryText(entry.library, title: call.typeName(at: index))
+            }
+        }
+        return "no documentation for this \(call.typeName(at: index))"
+    }
+
+    static func overview() -> String {
+        var lines = ["lunet: tensors, networks, datasets and retrieval in Lua. help(x) documents x.", "Modules:"]
+        for entry in FunctionTable.entries {
+            if case .module(let name) = entry.library.kind, name != "_G" {
+                lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.library.doc)")
+            }
+        }
+        lines.append("Try help(tensor), help(tensor.zeros), or help(x) for a tensor x.")
+        return lines.joined(separator: "\n")
+    }
+
+    static func moduleText(_ name: String) -> String {
+        let libraries = FunctionTable.entries.map(\.library).filter {
+            if case .module(let n) = $0.kind { return n == name }
+            return false
+        }
+        guard let first = libraries.first else { return "module \(name)" }
+        return libraryText(first, title: name, extra: libraries.dropFirst().flatMap(\.functions))
+    }
+
+    static func libraryText(_ library: LuaLibrary, title: String, extra: [LuaFunction] = []) -> String {
+        var lines = ["\(title): \(library.doc)"]
+        for function in (library.functions + extra).sorted(by: { $0.name < $1.name }) where !function.name.hasPrefix("_") {
+            lines.append("  \(function.signature)")
+            lines.append("      \(function.doc)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The module name of a table installed by `LuaInstaller`.
+    private static func moduleName(_ call: LuaCall, _ index: Int32) -> String? {
+        let L = call.L
+        let absolute = lua_absindex(L, index)
+        call.push(LuaInstaller.modulesKey)
+        lua_rawget(L, lunet_registryindex())
+        guard lua_type(L, -1) == LUA_TTABLE else { lunet_pop(L, 1); return nil }
+        lua_pushvalue(L, absolute)
+        lua_rawget(L, -2)
+        let name = try? call.string(-1)
+        lunet_pop(L, 2)
+        return name
+    }
+
+    /// Documentation the Lua library registered with `lunet.document(f, text)`.
+    private static func luaDoc(_ call: LuaCall, _ index: Int32) -> String? {
+        let L = call.L
+        let absolute = lua_absindex(L, index)
+        call.push("lunet.docs")
+        lua_rawget(L, lunet_registryindex())
+        guard lua_type(L, -1) == LUA_TTABLE else { lunet_pop(L, 1); return nil }
+        lua_pushvalue(L, absolute)
+        lua_rawget(L, -2)
+        let text = try? call.string(-1)
+        lunet_pop(L, 2)
+        return text
+    }
+}

@@ -1,0 +1,99 @@
+import Lunet
+
+/// The checked options of one call: `{lr = 1e-3, amsgrad = true}`. Unknown keys
+/// were already rejected; the getters check each value's type.
+public struct LuaOptions {
+    public let owner: String
+    public let values: [String: LuaValue]
+
+    public func has(_ key: String) -> Bool { values[key] != nil }
+
+    private func wrongType(_ key: String, _ expected: String, _ value: LuaValue) -> LunetError {
+        LunetError("option '\(key)' for \(owner): \(expected) expected, got \(value.typeName)")
+    }
+
+    public func number(_ key: String) throws -> Double? {
+        guard let value = values[key] else { return nil }
+        guard let number = value.doubleValue else { throw wrongType(key, "number", value) }
+        return number
+    }
+
+    public func number(_ key: String, default fallback: Double) throws -> Double {
+        try number(key) ?? fallback
+    }
+
+    public func float(_ key: String, default fallback: Float) throws -> Float {
+        try number(key).map { Float($0) } ?? fallback
+    }
+
+    public func integer(_ key: String) throws -> Int? {
+        guard let value = values[key] else { return nil }
+        switch value {
+        case .integer(let i): return i
+        case .number(let d) where d == d.rounded() && Swift.abs(d) < 1e15: return Int(d)
+        default: throw wrongType(key, "integer", value)
+        }
+    }
+
+    public func integer(_ key: String, default fallback: Int) throws -> Int {
+        try integer(key) ?? fallback
+    }
+
+    /// A seed: any integer, taken modulo 2^64.
+    public func seed(_ key: String = "seed") throws -> UInt64? {
+        try integer(key).map { UInt64(bitPattern: Int64($0)) }
+    }
+
+    public func boolean(_ key: String) throws -> Bool? {
+        guard let value = values[key] else { return nil }
+        guard case .boolean(let b) = value else { throw wrongType(key, "boolean", value) }
+        return b
+    }
+
+    public func boolean(_ key: String, default fallback: Bool) throws -> Bool {
+        try boolean(key) ?? fallback
+    }
+
+    public func string(_ key: String) throws -> String? {
+        guard let value = values[key] else { return nil }
+        guard case .string(let s) = value else { throw wrongType(key, "string", value) }
+        return s
+    }
+
+    /// A string from a fixed set of choices.
+    public func choice(_ key: String, _ choices: [String], default fallback: String) throws -> String {
+        guard let s = try string(key) else { return fallback }
+        guard choices.contains(s) else {
+            throw LunetError("option '\(key)' for \(owner) must be one of \(choices.map { "'\($0)'" }.joined(separator: ", ")), got '\(s)'")
+        }
+        return s
+    }
+
+    public func table(_ key: String) throws -> LuaTable? {
+        guard let value = values[key] else { return nil }
+        guard case .table(let t) = value else { throw wrongType(key, "table", value) }
+        return t
+    }
+
+    /// ` (did you mean 'lr'?)` when a known key is close to the unknown one.
+    static func suggestion(_ key: String, _ allowed: Set<String>) -> String {
+        let lowered = key.lowercased().filter { $0.isLetter || $0.isNumber }
+        let close = allowed.sorted().first { candidate in
+            let c = candidate.lowercased()
+            return lowered.hasPrefix(c) || c.hasPrefix(lowered) || editDistance(Array(c), Array(lowered)) <= 2
+        }
+        return close.map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,158 @@
+import CLua
+import Foundation
+import LuaShim
+import Lunet
+
+/// An error raised by Lua code (or passed through Swift from a callback);
+/// its message already says where it happened.
+public struct LuaRaisedError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// A Lua 5.4 state with every lunet binding installed.
+///
+/// Swift calls Lua only under `lua_pcall` (through `lunet_pcall`), and Lua
+/// calls Swift only through the C trampoline, so no `longjmp` crosses a Swift frame.
+public final class LuaState {
+    public let L: OpaquePointer
+
+    /// - Parameter libraryPath: folder holding `lunet/*.lua`, added to `package.path`.
+    public init(libraryPath: String? = LuaLibraryPath.locate()) throws {
+        guard let state = luaL_newstate() else { throw LunetError("cannot create a Lua state: out of memory") }
+        L = state
+        LuaState.installDispatch
+        Interruption.poll = { lunet_interrupt_pending() != 0 }
+        guard lunet_openlibs(L) == LUA_OK else { throw LunetError("cannot open Lua's standard libraries") }
+        try LuaInstaller(L).installAll()
+        if let libraryPath { try setLibraryPath(libraryPath) }
+        try run("require 'lunet'", name: "=(lunet init)")
+    }
+
+    deinit {
+        LuaStateHandle.close(L)
+        lua_close(L)
+    }
+
+    /// Set once: every trampoline call lands here.
+    private static let installDispatch: Void = {
+        lunet_set_dispatch { L, id in
+            guard let L else { return LUNET_ERROR_MESSAGE }
+            let call = LuaCall(L)
+            guard let function = FunctionTable.function(Int(id)) else {
+                call.push("lunet: unknown function \(id)")
+                return LUNET_ERROR_MESSAGE
+            }
+            do {
+                return try function.body(call)
+            } catch let error as LuaArgumentError {
+                call.push(error.message)
+                return LUNET_ARGERROR - error.index
+            } catch let error as LuaRaisedError {
+                call.push(error.message)
+                return LUNET_ERROR_VALUE
+            } catch let error as LunetError {
+                call.push(error.message)
+                return LUNET_ERROR_MESSAGE
+            } catch {
+                call.push("\(error)")
+                return LUNET_ERROR_MESSAGE
+            }
+        }
+    }()
+
+    private func setLibraryPath(_ path: String) throws {
+        let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        try run("package.path = '\(escaped)/?.lua;\(escaped)/?/init.lua;' .. package.path", name: "=(lunet path)")
+    }
+
+    // MARK: Running code
+
+    /// Loads a chunk; on a syntax error returns its message (the stack is unchanged).
+    public func load(_ code: String, name: String) -> String? {
+        let status = code.withCString { lunet_loadbuffer(L, $0, strlen($0), name) }
+        if status == LUA_OK { return nil }
+        let message = LuaCall(L).errorMessage(at: -1)
+        lunet_pop(L, 1)
+        return message
+    }
+
+    /// Calls the function below its `arguments` on the stack, with a traceback
+    /// on error and Ctrl-C turned into an error. Leaves the results on the stack
+    /// and returns how many there are.
+    @discardableResult
+    public func call(arguments: Int32 = 0, traceback: Bool = true) throws -> Int32 {
+        let base = lua_gettop(L) - arguments - 1
+        let status = lunet_pcall(L, arguments, LUA_MULTRET, traceback ? 1 : 0)
+        if status != LUA_OK {
+            let message = LuaCall(L).errorMessage(at: -1)
+            lunet_pop(L, 1)
+            throw LuaRaisedError(message: message)
+        }
+        return lua_gettop(L) - base
+    }
+
+    /// Runs a chunk and discards its results.
+    public func run(_ code: String, name: String = "=(string)") throws {
+        if let message = load(code, name: name) { throw LuaRaisedError(message: message) }
+        let count = try call()
+        lunet_pop(L, count)
+    }
+
+    /// Runs a file as a script with `arg` set as `lua` does (`arg[0]` the script).
+    public func runScript(_ path: String, arguments: [String], interpreter: String = "lunet") throws {
+        setArgTable(script: path, arguments: arguments, interpreter: interpreter)
+        let status = path.withCString { lunet_loadfile(L, $0) }
+        if status != LUA_OK {
+            let message = LuaCall(L).errorMessage(at: -1)
+            lunet_pop(L, 1)
+            throw LuaRaisedError(message: message)
+        }
+        for argument in arguments { LuaCall(L).push(argument) }
+        let count = try call(arguments: Int32(arguments.count))
+        lunet_pop(L, count)
+    }
+
+    /// Runs source text (stdin, `-e`) as a script chunk.
+    public func runChunk(_ code: String, name: String, arguments: [String] = []) throws {
+        setArgTable(script: name, arguments: arguments, interpreter: "lunet")
+        if let message = load(code, name: name) { throw LuaRaisedError(message: message) }
+        for argument in arguments { LuaCall(L).push(argument) }
+        let count = try call(arguments: Int32(arguments.count))
+        lunet_pop(L, count)
+    }
+
+    private func setArgTable(script: String, arguments: [String], interpreter: String) {
+        let call = LuaCall(L)
+        lua_createtable(L, Int32(arguments.count), 2)
+        call.push(interpreter)
+        lua_rawseti(L, -2, -1)
+        call.push(script)
+        lua_rawseti(L, -2, 0)
+        for (i, argument) in arguments.enumerated() {
+            call.push(argument)
+            lua_rawseti(L, -2, lua_Integer(i + 1))
+        }
+        call.setGlobal("arg")
+    }
+
+    /// `tostring` of each of the top `count` values, popping them.
+    public func popStrings(_ count: Int32) -> [String] {
+        let call = LuaCall(L)
+        var result: [String] = []
+        for i in stride(from: count, to: 0, by: -1) {
+            result.append(call.displayString(at: -i))
+        }
+        lunet_pop(L, count)
+        return result
+    }
+
+    /// The value of a global expression such as `nn.Linear`, as text, for tests and the REPL.
+    public func evaluate(_ expression: String) throws -> [String] {
+        if let message = load("return " + expression, name: "=(evaluate)") { throw LuaRaisedError(message: message) }
+        return popStrings(try call())
+    }
+
+    /// Asks the collector for a full cycle (tests use it to check that boxes are freed).
+    public func collectGarbage() { lunet_gc_collect(L) }
+}

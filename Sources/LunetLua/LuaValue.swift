@@ -1,0 +1,52 @@
+import Lunet
+
+/// A Lua value copied into Swift, for option tables and plain data. Functions
+/// and userdata that are not lunet objects stay in Lua (`opaque`).
+public indirect enum LuaValue {
+    case `nil`
+    case boolean(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case table(LuaTable)
+    case tensor(AnyTensor)
+    case object(AnyObject)
+    /// A function, kept alive in the registry under this reference.
+    case function(LuaReference)
+    case opaque(String)
+
+    /// Lua's type name, as lauxlib's messages use it (tensors say their type).
+    public var typeName: String {
+        switch self {
+        case .nil: "nil"
+        case .boolean: "boolean"
+        case .integer, .number: "number"
+        case .string: "string"
+        case .table: "table"
+        case .tensor(let t): "\(t.typeName) tensor"
+        case .object(let o): (o as? LuaNamed)?.luaTypeName ?? "userdata"
+        case .function: "function"
+        case .opaque(let name): name
+        }
+    }
+
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let i): Double(i)
+        case .number(let d): d
+        default: nil
+        }
+    }
+}
+
+/// A Lua table's array part (1...n) and its string keys.
+public struct LuaTable {
+    public var array: [LuaValue] = []
+    public var fields: [String: LuaValue] = [:]
+    public init() {}
+}
+
+/// A Swift object boxed in Lua names its type for error messages.
+public protocol LuaNamed: AnyObject {
+    var luaTypeName: String { get }
+}

@@ -1,0 +1,111 @@
+import CLua
+import LuaShim
+import Lunet
+
+/// A tensor in a Lua userdata. Mutable so in-place methods (`:set`) change
+/// what every Lua reference sees, as in Torch.
+public final class TensorBox {
+    public var tensor: AnyTensor
+    public init(_ tensor: AnyTensor) { self.tensor = tensor }
+}
+
+/// Metatable names of the boxed types.
+public enum LuaTypeName {
+    public static let tensor = "lunet.Tensor"
+}
+
+extension LuaCall {
+    /// Boxes `object` in a new userdata with the metatable registered under
+    /// `metatable` and reports `externalBytes` to the collector.
+    public func pushObject(_ object: AnyObject, metatable: String, externalBytes: Int = 0) {
+        let slot = lua_newuserdatauv(L, MemoryLayout<UnsafeMutableRawPointer?>.size, 0)!
+        slot.storeBytes(of: Unmanaged.passRetained(object).toOpaque(), as: UnsafeMutableRawPointer?.self)
+        push(metatable)
+        lua_rawget(L, lunet_registryindex())
+        lua_setmetatable(L, -2)
+        if externalBytes >= 1024 {
+            lunet_gc_step(L, Int32(min(externalBytes / 1024, Int(Int32.max))))
+        }
+    }
+
+    public func push(_ tensor: AnyTensor) {
+        pushObject(TensorBox(tensor), metatable: LuaTypeName.tensor, externalBytes: tensor.byteCount)
+    }
+
+    public func push(_ tensor: Tensor<Float>) { push(.float(tensor)) }
+    public func push(_ tensor: Tensor<UInt8>) { push(.byte(tensor)) }
+    public func push(_ tensor: Tensor<Int32>) { push(.int(tensor)) }
+
+    /// The object boxed at `index` if it is a lunet userdata still alive.
+    public func boxedObject(at index: Int32) -> AnyObject? {
+        guard lua_type(L, index) == LUA_TUSERDATA, let slot = lua_touserdata(L, index),
+              lua_getmetatable(L, index) != 0 else { return nil }
+        push("__lunet")
+        lua_rawget(L, -2)
+        let isLunet = lua_toboolean(L, -1) != 0
+        lunet_pop(L, 2)
+        guard isLunet, let pointer = slot.load(as: UnsafeMutableRawPointer?.self) else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// The object at `index` as `T`, or an argument error naming `expected`.
+    public func object<T: AnyObject>(_ index: Int32, _ type: T.Type, expected: String) throws -> T {
+        guard let object = boxedObject(at: index) as? T else { throw typeError(index, expected: expected) }
+        return object
+    }
+
+    /// Releases the box at `index`; a second call finds the slot empty.
+    func releaseBox(at index: Int32) {
+        guard lua_type(L, index) == LUA_TUSERDATA, let slot = lua_touserdata(L, index),
+              let pointer = slot.load(as: UnsafeMutableRawPointer?.self) else { return }
+        slot.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+        Unmanaged<AnyObject>.fromOpaque(pointer).release()
+    }
+
+    // MARK: Tensors
+
+    public func tensorBox(_ index: Int32) throws -> TensorBox {
+        try object(index, TensorBox.self, expected: "tensor")
+    }
+
+    public func tensor(_ index: Int32) throws -> AnyTensor { try tensorBox(index).tensor }
+
+    public func floatTensor(_ index: Int32) throws -> Tensor<Float> {
+        guard case .float(let t)? = (boxedObject(at: index) as? TensorBox)?.tensor else {
+            throw typeError(index, expected: "Float32 tensor")
+        }
+        return t
+    }
+
+    public func byteTensor(_ index: Int32) throws -> Tensor<UInt8> {
+        guard case .byte(let t)? = (boxedObject(at: index) as? TensorBox)?.tensor else {
+            throw typeError(index, expected: "UInt8 tensor")
+        }
+        return t
+    }
+
+    public func intTensor(_ index: Int32) throws -> Tensor<Int32> {
+        guard case .int(let t)? = (boxedObject(at: index) as? TensorBox)?.tensor else {
+            throw typeError(index, expected: "Int32 tensor")
+        }
+        return t
+    }
+
+    /// 1-based positions from Lua, as an Int32 tensor or a table of integers,
+    /// returned 0-based.
+    public func indices(_ index: Int32, name: String = "indices") throws -> [Int] {
+        if let box = boxedObject(at: index) as? TensorBox {
+            guard case .int(let t) = box.tensor, t.rank == 1 else {
+                throw typeError(index, expected: "Int32 tensor of rank 1 or table of indices")
+            }
+            return t.scalars.map { Int($0) - 1 }
+        }
+        guard case .table(let table) = try value(index), table.fields.isEmpty else {
+            throw typeError(index, expected: "table of indices")
+        }
+        return try table.array.map {
+            guard case .integer(let i) = $0 else { throw argumentError(index, "\(name) must be integers") }
+            return i - 1
+        }
+    }
+}
