@@ -1,0 +1,84 @@
+/// A network layer with an explicit forward and backward pass, as Torch's
+/// `nn.Module`. Subclasses override `forward`, `backward` and, when they have
+/// them, `parameters`, `configuration` and `buffers`.
+///
+/// ```lua
+/// local fc = nn.Linear(4, 2):named("fc6")
+/// local y = fc:forward(tensor.randn({8, 4}))
+/// local dx = fc:backward(x, tensor.ones({8, 2}))
+/// ```
+open class Module {
+    /// The name a layer is tapped and saved under (`fc6`); unnamed layers get
+    /// `<index>` from their container.
+    public var name: String?
+    public private(set) var isTraining = true
+
+    public init() {}
+
+    /// `nn.Linear(9216 -> 2048)`: type and sizes, used in messages and summaries.
+    open var description: String { typeName }
+
+    /// The Lua constructor name: `Linear`, `Conv2d`.
+    open var typeName: String { String(describing: type(of: self)) }
+
+    /// `nn.Linear(9216 -> 2048) 'fc6'`, the prefix of this layer's error messages.
+    public var label: String {
+        "nn.\(description)" + (name.map { " '\($0)'" } ?? "")
+    }
+
+    open func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
+        throw LunetError("\(label): forward is not implemented")
+    }
+
+    /// Returns the gradient with respect to `input` and adds the parameter
+    /// gradients to `Parameter.gradient`. `input` is the one given to the last
+    /// `forward`; layers may use what that call cached.
+    open func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        throw LunetError("\(label): backward is not implemented")
+    }
+
+    /// Trainable parameters, weight before bias; containers list their children's in order.
+    open var parameters: [Parameter] { [] }
+
+    /// Non-trained state saved with the model (batch-norm running statistics), by name.
+    open var buffers: [(name: String, value: Tensor<Float>)] { [] }
+
+    /// Replaces a buffer's value when a model is loaded.
+    open func setBuffer(_ name: String, _ value: Tensor<Float>) throws {
+        throw LunetError("\(label) has no buffer '\(name)'")
+    }
+
+    /// The constructor arguments that rebuild this layer (saved as JSON in model files).
+    open var configuration: [String: ConfigurationValue] { [:] }
+
+    /// Output shape for an input shape (batch first), without computing; checks sizes.
+    open func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// Children of containers, in order; empty for plain layers.
+    open var children: [Module] { [] }
+
+    /// Switches training behaviour (dropout, batch statistics) on or off, recursively.
+    open func setTraining(_ training: Bool) {
+        isTraining = training
+        for child in children { child.setTraining(training) }
+    }
+
+    public func zeroGrad() {
+        for parameter in parameters { parameter.zeroGradient() }
+    }
+
+    /// The error this layer raises for a wrong input.
+    public func inputError(_ detail: String) -> LunetError {
+        LunetError("\(label): \(detail)")
+    }
+}
+
+/// A JSON-representable constructor argument of a layer.
+public indirect enum ConfigurationValue: Equatable, Sendable {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+    case list([ConfigurationValue])
+    case object([String: ConfigurationValue])
+}

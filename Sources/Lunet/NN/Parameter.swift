@@ -1,0 +1,21 @@
+/// A trainable tensor and its accumulated gradient. A class, so a layer and
+/// the optimizer that updates it share one value.
+public final class Parameter {
+    /// `weight` or `bias`; the model file names it `<layer name>.<name>`.
+    public let name: String
+    public var value: Tensor<Float>
+    /// Same shape as `value`; `backward` adds to it, `zeroGrad` clears it.
+    public var gradient: Tensor<Float>
+    /// Coefficient of an L2 penalty `l2 * sum(value^2)` added to the loss (Keras' kernel regularizer).
+    public var l2: Float = 0
+
+    public init(name: String, value: Tensor<Float>) {
+        self.name = name
+        self.value = value
+        gradient = Tensor(shape: value.shape, storage: TensorStorage(repeating: 0, count: value.count))
+    }
+
+    public func zeroGradient() {
+        gradient.fill(0)
+    }
+}
