@@ -100,8 +100,8 @@ public final class LuaState {
     }
 
     /// Runs a file as a script with `arg` set as `lua` does (`arg[0]` the script).
-    public func runScript(_ path: String, arguments: [String], interpreter: String = "lunet") throws {
-        setArgTable(script: path, arguments: arguments, interpreter: interpreter)
+    public func runScript(_ path: String, arguments: [String]) throws {
+        setArguments(script: path, arguments: arguments)
         let status = path.withCString { lunet_loadfile(L, $0) }
         if status != LUA_OK {
             let message = LuaCall(L).errorMessage(at: -1)
@@ -115,14 +115,14 @@ public final class LuaState {
 
     /// Runs source text (stdin, `-e`) as a script chunk.
     public func runChunk(_ code: String, name: String, arguments: [String] = []) throws {
-        setArgTable(script: name, arguments: arguments, interpreter: "lunet")
         if let message = load(code, name: name) { throw LuaRaisedError(message: message) }
         for argument in arguments { LuaCall(L).push(argument) }
         let count = try call(arguments: Int32(arguments.count))
         lunet_pop(L, count)
     }
 
-    private func setArgTable(script: String, arguments: [String], interpreter: String) {
+    /// Sets the global `arg` as `lua` does: `arg[0]` the script, `arg[-1]` the interpreter.
+    public func setArguments(script: String, arguments: [String], interpreter: String = "lunet") {
         let call = LuaCall(L)
         lua_createtable(L, Int32(arguments.count), 2)
         call.push(interpreter)

@@ -1,3 +1,80 @@
+import Foundation
 import LunetLua
-let state = try! LuaState(libraryPath: LuaLibraryPath.locate())
-try! state.run("local x = tensor.from({{1,2},{3,4}}); print(x); print(x:matmul(x)); print(x:sum(), x:argmax(2)); print(help(tensor.zeros)); print(pcall(function() return x:matmul('a') end)); print(pcall(tensor.rand, {2}, {sed=1}))")
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch let error as UsageError {
+    printError("lunet: \(error.message)\n\(CommandLineOptions.usage)")
+    exit(1)
+}
+
+switch options.action {
+case .help:
+    print(CommandLineOptions.usage)
+    exit(0)
+case .version:
+    print(CommandLineOptions.version)
+    exit(0)
+case .run:
+    break
+}
+
+let state: LuaState
+do {
+    guard let libraryPath = LuaLibraryPath.locate() else {
+        printError("lunet: cannot find lunet's Lua library (lua/lunet/init.lua) near the executable; set LUNET_PATH to its 'lua' folder")
+        exit(1)
+    }
+    state = try LuaState(libraryPath: libraryPath)
+} catch {
+    printError("lunet: \(error)")
+    exit(1)
+}
+
+/// Runs one step; on error prints the message and traceback and exits non-zero.
+func runOrExit(_ body: () throws -> Void) {
+    do {
+        try body()
+    } catch {
+        fflush(nil)
+        printError("lunet: \(error)")
+        exit(1)
+    }
+}
+
+let stdinIsTerminal = isatty(STDIN_FILENO) != 0
+if let script = options.script {
+    state.setArguments(script: script, arguments: options.scriptArguments)
+}
+for chunk in options.chunks {
+    runOrExit { try state.runChunk(chunk, name: "=(command line)") }
+}
+if let script = options.script {
+    if script == "-" {
+        let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        runOrExit { try state.runChunk(source, name: "=stdin", arguments: options.scriptArguments) }
+    } else {
+        runOrExit { try state.runScript(script, arguments: options.scriptArguments) }
+    }
+}
+
+let ranSomething = options.script != nil || !options.chunks.isEmpty
+if options.interactive || !ranSomething {
+    if stdinIsTerminal {
+        Repl(state: state).run()
+    } else if !ranSomething {
+        let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        runOrExit { try state.runChunk(source, name: "=stdin") }
+    } else {
+        // -i without a terminal: evaluate stdin line by line, as a REPL without readline.
+        Repl(state: state).runPlain()
+    }
+}
+fflush(nil)
+exit(0)
