@@ -8,6 +8,7 @@ import Lunet
 public struct LuaRaisedError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+    public init(message: String) { self.message = message }
 }
 
 /// A Lua 5.4 state with every lunet binding installed.

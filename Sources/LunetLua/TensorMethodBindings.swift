@@ -50,7 +50,13 @@ extension TensorBindings {
         LuaFunction(name, "x:\(name)([dim])", doc) { call in
             let t = try call.tensor(1)
             if call.isNoneOrNil(2) {
-                call.push(try all(t))
+                let value = try all(t)
+                // Positions and integer tensors' values are Lua integers.
+                if name == "argmax" || t.typeName != Float.typeName, name != "mean" {
+                    call.push(Int(value))
+                } else {
+                    call.push(value)
+                }
             } else {
                 call.push(try along(t, try call.dimension(2, rank: t.shape.count)))
             }
@@ -175,7 +181,8 @@ extension TensorBindings {
             let t = try call.tensor(1)
             let index = try position(call, from: 2, to: call.argumentCount)
             if index.count == t.shape.count {
-                call.push(try t.value(at: index))
+                let value = try t.value(at: index)
+                if case .float = t { call.push(value) } else { call.push(Int(value)) }
             } else if index.count < t.shape.count, !index.isEmpty {
                 var sub = t
                 for (d, i) in index.enumerated() {

@@ -6,7 +6,19 @@ import Lunet
 /// what every Lua reference sees, as in Torch.
 public final class TensorBox {
     public var tensor: AnyTensor
-    public init(_ tensor: AnyTensor) { self.tensor = tensor }
+
+    /// Boxes alive now; tests use it to show that errors leak none. Boxes are
+    /// only made on the thread that runs Lua.
+    nonisolated(unsafe) public private(set) static var liveCount = 0
+
+    public init(_ tensor: AnyTensor) {
+        self.tensor = tensor
+        TensorBox.liveCount += 1
+    }
+
+    deinit {
+        TensorBox.liveCount -= 1
+    }
 }
 
 /// Metatable names of the boxed types.

@@ -13,10 +13,11 @@ extension Tensor {
 extension Tensor where Element == UInt8 {
     /// Float32 copy, divided by 255 when `scaled` so pixels land in `[0, 1]`.
     public func float(scaled: Bool = false) -> Tensor<Float> {
-        let factor: Float = scaled ? 1 / 255 : 1
+        // Division (not multiplication by 1/255) so 51 becomes exactly Float(0.2).
+        let divisor: Float = scaled ? 255 : 1
         return withUnsafeBufferPointer { src in
             Tensor<Float>(unsafeUninitializedShape: shape) { dst in
-                for i in 0..<dst.count { dst[i] = Float(src[i]) * factor }
+                for i in 0..<dst.count { dst[i] = Float(src[i]) / divisor }
             }
         }
     }
