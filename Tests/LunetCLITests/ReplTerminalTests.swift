@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+
+/// Drives the REPL through a pseudo-terminal, as a user at a terminal would.
+final class ReplTerminalTests: XCTestCase {
+    var master: Int32 = -1
+    var output = ""
+
+    func openTerminal() throws -> FileHandle {
+        // posix_openpt and friends are hidden behind feature macros in Swift's
+        // Glibc module; these are the ioctls they wrap (Linux's values).
+        let TIOCGPTN: UInt = 0x8004_5430, TIOCSPTLCK: UInt = 0x4004_5431
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard master >= 0, ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
+            throw XCTSkip("no pseudo-terminal available")
+        }
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        return FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+    }
+
+    /// Reads the terminal until `text` appears (or fails after `timeout` seconds).
+    func expect(_ text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !output.contains(text), Date() < deadline {
+            let n = read(master, &buffer, buffer.count)
+            if n > 0 { output += String(decoding: buffer[0..<n], as: UTF8.self) } else { usleep(10_000) }
+        }
+        XCTAssertTrue(output.contains(text), "expected \(text.debugDescription) in \(output.debugDescription)", file: file, line: line)
+        if let range = output.range(of: text) { output.removeSubrange(..<range.upperBound) }
+    }
+
+    func type(_ text: String) {
+        _ = text.withCString { write(master, $0, strlen($0)) }
+    }
+
+    func testReplSession() throws {
+        let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let terminal = try openTerminal()
+        defer { close(master) }
+        let process = Process()
+        process.executableURL = LunetProcess.executable
+        process.environment = ["HOME": home, "TERM": "dumb", "PATH": "/usr/bin:/bin"]
+        process.standardInput = terminal
+        process.standardOutput = terminal
+        process.standardError = terminal
+        try process.run()
+
+        expect("> ")
+        type("1+1\n")
+        expect("2\r\n")
+        type("x = tensor.zeros(100, 3, 64, 64)\n")
+        expect("> ")
+        type("x\n")
+        expect("[Float32 tensor of shape 100x3x64x64]")
+        type("for i = 1, 2 do\n")
+        expect(">> ")
+        type("print(i * 10)\n")
+        expect(">> ")
+        type("end\n")
+        expect("10\r\n20\r\n")
+        type("while true do end\n")
+        usleep(300_000)
+        process.interrupt()
+        expect("interrupted!")
+        expect("> ")
+        type("x:dim()\n")
+        expect("4\r\n")
+        type("tensor.ze\t(2):numel()\n")
+        expect("tensor.zeros(2):numel()")
+        expect("2\r\n")
+        type("\u{4}")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let history = try String(contentsOfFile: home + "/.lunet_history", encoding: .utf8)
+        XCTAssertTrue(history.contains("1+1"), history)
+        XCTAssertTrue(history.contains("for i = 1, 2 do\nprint(i * 10)\nend"), history)
+    }
+}
