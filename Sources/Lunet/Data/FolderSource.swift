@@ -1,0 +1,55 @@
+import Foundation
+
+/// Files of a folder on disk.
+public final class FolderSource: DataSource {
+    public let location: String
+
+    public init(_ location: String) {
+        self.location = location
+    }
+
+    private func entries(_ folder: String, folders: Bool) throws -> [String] {
+        let path = describe(folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw LunetError("missing folder '\(path)'")
+        }
+        let kept = names.filter { name in
+            guard !name.hasPrefix(".") else { return false }
+            return folders == isFolder(folder.isEmpty ? name : folder + "/" + name)
+        }
+        return codePointSorted(kept)
+    }
+
+    public func files(in folder: String) throws -> [String] { try entries(folder, folders: false) }
+    public func folders(in folder: String) throws -> [String] { try entries(folder, folders: true) }
+
+    public func isFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: describe(path), isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    public func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: describe(path), isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Reads with POSIX calls: thread-safe and one copy.
+    public func read(_ path: String) throws -> [UInt8] {
+        let full = describe(path)
+        let fd = open(full, O_RDONLY)
+        guard fd >= 0 else { throw LunetError("cannot read '\(full)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LunetError("cannot read '\(full)': \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + done, size - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw LunetError("cannot read '\(full)': \(n < 0 ? String(cString: strerror(errno)) : "file shrank while reading")") }
+            done += n
+        }
+        return bytes
+    }
+}
