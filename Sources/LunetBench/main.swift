@@ -1,1 +1,25 @@
-print("bench")
+import Foundation
+
+/// `LunetBench <name>...` runs the named benchmarks (all without names).
+/// Run in release mode: `swift run -c release LunetBench matmul`.
+let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("matmul", MatmulBenchmark.run),
+]
+
+let requested = Array(CommandLine.arguments.dropFirst())
+let unknown = requested.filter { name in !benchmarks.contains { $0.name == name } }
+guard unknown.isEmpty else {
+    print("unknown benchmark \(unknown.joined(separator: ", ")); available: \(benchmarks.map(\.name).joined(separator: ", "))")
+    exit(1)
+}
+#if DEBUG
+print("warning: a debug build; run with 'swift run -c release LunetBench' for real figures")
+#endif
+for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {
+    do {
+        try benchmark.run()
+    } catch {
+        print("\(benchmark.name): \(error)")
+        exit(1)
+    }
+}

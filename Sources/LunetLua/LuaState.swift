@@ -26,8 +26,12 @@ public final class LuaState {
         Interruption.poll = { lunet_interrupt_pending() != 0 }
         guard lunet_openlibs(L) == LUA_OK else { throw LunetError("cannot open Lua's standard libraries") }
         try LuaInstaller(L).installAll()
-        if let libraryPath { try setLibraryPath(libraryPath) }
-        try run("require 'lunet'", name: "=(lunet init)")
+        // Without the Lua-side library the state still has every binding; the
+        // executable insists on finding it, benchmarks need not.
+        if let libraryPath {
+            try setLibraryPath(libraryPath)
+            try run("require 'lunet'", name: "=(lunet init)")
+        }
     }
 
     deinit {
@@ -152,6 +156,15 @@ public final class LuaState {
     public func evaluate(_ expression: String) throws -> [String] {
         if let message = load("return " + expression, name: "=(evaluate)") { throw LuaRaisedError(message: message) }
         return popStrings(try call())
+    }
+
+    /// The tensor in global `name`, if it holds one (benchmarks and tests reach
+    /// the very buffers Lua uses).
+    public func globalTensor(_ name: String) -> AnyTensor? {
+        let call = LuaCall(L)
+        call.pushGlobal(name)
+        defer { lunet_pop(L, 1) }
+        return (call.boxedObject(at: -1) as? TensorBox)?.tensor
     }
 
     /// Asks the collector for a full cycle (tests use it to check that boxes are freed).

@@ -7,8 +7,9 @@ public final class TensorStorage<Element: TensorElement>: @unchecked Sendable {
     /// Uninitialized memory for `count` elements; the caller fills every one.
     public init(uninitializedCount count: Int) {
         self.count = count
-        // Over-allocate by one element so zero-sized tensors still own a valid pointer.
-        pointer = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(count, 1))
+        pointer = StorageAllocator.allocate(byteCount: count * MemoryLayout<Element>.stride,
+                                            alignment: MemoryLayout<Element>.alignment)
+            .bindMemory(to: Element.self, capacity: Swift.max(count, 1))
     }
 
     public convenience init(repeating value: Element, count: Int) {
@@ -26,6 +27,6 @@ public final class TensorStorage<Element: TensorElement>: @unchecked Sendable {
     public var byteCount: Int { count * MemoryLayout<Element>.stride }
 
     deinit {
-        pointer.deallocate()
+        StorageAllocator.deallocate(UnsafeMutableRawPointer(pointer), byteCount: byteCount)
     }
 }
