@@ -1,0 +1,111 @@
+import Foundation
+
+/// The triplet loss `max(d(a, p) - d(a, n) + margin, 0)` over rows of anchor,
+/// positive and negative embeddings, averaged over the batch. The distance is
+/// the squared Euclidean one (FaceNet, the course's Q2) or the plain one.
+///
+/// ```lua
+/// local criterion = nn.TripletLoss{margin = 0.2, distance = "squared"}
+/// local loss, active = criterion:forward(a, p, n)   -- active: fraction with loss > 0
+/// local da, dp, dn = criterion:backward(a, p, n)
+/// ```
+public final class TripletLoss {
+    public enum Distance: String, CaseIterable, Sendable {
+        case squared
+        case euclidean
+    }
+
+    public let margin: Float
+    public let distance: Distance
+
+    /// Below this Euclidean distance the gradient of `d` is taken as zero (its
+    /// subgradient at 0), so identical embeddings do not divide by zero.
+    static let euclideanFloor = 1e-12
+
+    public init(margin: Float = 0.2, distance: Distance = .squared) {
+        self.margin = margin
+        self.distance = distance
+    }
+
+    public var description: String { "TripletLoss(margin=\(margin), distance=\(distance.rawValue))" }
+
+    /// The mean loss and the fraction of triplets whose loss is above zero.
+    public func forward(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
+        -> (loss: Float, activeFraction: Float) {
+        let terms = try perTriplet(anchor, positive, negative)
+        let active = terms.filter { $0.loss > 0 }
+        let total = active.reduce(0.0) { $0 + $1.loss }
+        return (Float(total / Double(terms.count)), Float(active.count) / Float(terms.count))
+    }
+
+    /// Gradients of the mean loss with respect to anchor, positive and negative.
+    public func backward(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
+        -> (anchor: Tensor<Float>, positive: Tensor<Float>, negative: Tensor<Float>) {
+        let terms = try perTriplet(anchor, positive, negative)
+        let (batch, width) = (anchor.shape[0], anchor.shape[1])
+        var ga = try Tensor<Float>.zeros(anchor.shape), gp = ga, gn = ga
+        anchor.withUnsafeBufferPointer { a in
+            positive.withUnsafeBufferPointer { p in
+                negative.withUnsafeBufferPointer { n in
+                    ga.withUnsafeMutableBufferPointer { da in
+                        gp.withUnsafeMutableBufferPointer { dp in
+                            gn.withUnsafeMutableBufferPointer { dn in
+                                for (row, term) in terms.enumerated() where term.loss > 0 {
+                                    // d/da d(a, x) = s * (a - x): s = 2 when squared, 1 / d(a, x) when plain.
+                                    let sp = scale(term.positiveDistance) / Float(batch)
+                                    let sn = scale(term.negativeDistance) / Float(batch)
+                                    for j in row * width..<(row + 1) * width {
+                                        let toPositive = sp * (a[j] - p[j]), toNegative = sn * (a[j] - n[j])
+                                        da[j] = toPositive - toNegative
+                                        dp[j] = -toPositive
+                                        dn[j] = toNegative
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (ga, gp, gn)
+    }
+
+    /// The factor `s` of `d/da d(a, x) = s * (a - x)` at distance `d`.
+    private func scale(_ d: Double) -> Float {
+        switch distance {
+        case .squared: 2
+        case .euclidean: d > TripletLoss.euclideanFloor ? Float(1 / d) : 0
+        }
+    }
+
+    /// Per row: both distances and the hinge loss.
+    private func perTriplet(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
+        -> [(positiveDistance: Double, negativeDistance: Double, loss: Double)] {
+        guard anchor.rank == 2, anchor.shape[0] > 0 else {
+            throw LunetError("nn.\(description): embeddings must be a non-empty batch x features matrix, got \(anchor.summary)")
+        }
+        guard positive.shape == anchor.shape, negative.shape == anchor.shape else {
+            throw LunetError("nn.\(description): anchor, positive and negative must have one shape, got \(formatShape(anchor.shape)), \(formatShape(positive.shape)) and \(formatShape(negative.shape))")
+        }
+        let (batch, width) = (anchor.shape[0], anchor.shape[1])
+        return anchor.withUnsafeBufferPointer { a in
+            positive.withUnsafeBufferPointer { p in
+                negative.withUnsafeBufferPointer { n in
+                    (0..<batch).map { row in
+                        var toPositive = 0.0, toNegative = 0.0
+                        for j in row * width..<(row + 1) * width {
+                            let dp = Double(a[j] - p[j]), dn = Double(a[j] - n[j])
+                            toPositive += dp * dp
+                            toNegative += dn * dn
+                        }
+                        if distance == .euclidean {
+                            toPositive = toPositive.squareRoot()
+                            toNegative = toNegative.squareRoot()
+                        }
+                        return (toPositive, toNegative, Swift.max(toPositive - toNegative + Double(margin), 0))
+                    }
+                }
+            }
+        }
+    }
+}

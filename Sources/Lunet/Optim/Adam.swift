@@ -1,0 +1,98 @@
+import Foundation
+
+/// Adam with PyTorch's semantics (`torch.optim.Adam`, L2-style weight decay,
+/// `amsgrad` as there):
+///
+///     g = grad + (weightDecay + 2 l2) * w
+///     m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
+///     vhat = amsgrad ? (vmax = max(vmax, v)) : v
+///     w -= lr / (1 - beta1^t) * m / (sqrt(vhat) / sqrt(1 - beta2^t) + eps)
+///
+/// ```lua
+/// local opt = optim.Adam(net, {lr = 1e-4, amsgrad = true})
+/// ```
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let amsgrad: Bool
+    public let weightDecay: Float
+    public private(set) var stepCount = 0
+    /// Element counts of the parameters when this optimizer was made.
+    private let stateCounts: [Int]
+    /// Per parameter, its shape: first moments `m`, second moments `v`, and
+    /// with amsgrad the running maxima of `v`. Allocated once.
+    /// Only this optimizer holds them, so the loops write through their pointers.
+    private let firstMoments: [TensorStorage<Float>]
+    private let secondMoments: [TensorStorage<Float>]
+    private let maxSecondMoments: [TensorStorage<Float>]
+
+    public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, amsgrad: Bool = false, weightDecay: Float = 0) throws {
+        guard learningRate >= 0 else { throw LunetError("optim.Adam: lr must be >= 0, got \(learningRate)") }
+        guard (0..<1).contains(beta1) else { throw LunetError("optim.Adam: beta1 must be in [0, 1), got \(beta1)") }
+        guard (0..<1).contains(beta2) else { throw LunetError("optim.Adam: beta2 must be in [0, 1), got \(beta2)") }
+        guard epsilon >= 0 else { throw LunetError("optim.Adam: eps must be >= 0, got \(epsilon)") }
+        guard weightDecay >= 0 else { throw LunetError("optim.Adam: weightDecay must be >= 0, got \(weightDecay)") }
+        self.parameters = parameters
+        stateCounts = parameters.map(\.value.count)
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+        self.weightDecay = weightDecay
+        func zeros() -> [TensorStorage<Float>] { parameters.map { TensorStorage(repeating: 0, count: $0.value.count) } }
+        firstMoments = zeros()
+        secondMoments = zeros()
+        maxSecondMoments = amsgrad ? zeros() : []
+    }
+
+    public convenience init(module: Module, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                            epsilon: Float = 1e-8, amsgrad: Bool = false, weightDecay: Float = 0) throws {
+        try self.init(parameters: module.parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
+                      epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay)
+    }
+
+    public var description: String {
+        "optim.Adam(lr=\(learningRate), beta1=\(beta1), beta2=\(beta2), eps=\(epsilon), amsgrad=\(amsgrad), weightDecay=\(weightDecay))"
+    }
+
+    public func step() throws {
+        try checkSizes("optim.Adam", stateCounts: stateCounts)
+        stepCount += 1
+        // Bias corrections in Double, as PyTorch computes them in Python floats.
+        let t = Double(stepCount)
+        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), t)))
+        let correction2 = Float((1 - pow(Double(beta2), t)).squareRoot())
+        for index in parameters.indices {
+            update(index, stepSize: stepSize, correction2: correction2)
+        }
+    }
+
+    private func update(_ index: Int, stepSize: Float, correction2: Float) {
+        let parameter = parameters[index]
+        let decay = weightDecay + 2 * parameter.l2
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let (m, v) = (firstMoments[index].pointer, secondMoments[index].pointer)
+        let vmax = amsgrad ? maxSecondMoments[index].pointer : nil
+        let gradient = parameter.gradient
+        gradient.withUnsafeBufferPointer { grad in
+            parameter.value.withUnsafeMutableBufferPointer { w in
+                for i in 0..<w.count {
+                    let g = grad[i] + decay * w[i]
+                    m[i] = b1 * m[i] + (1 - b1) * g
+                    v[i] = b2 * v[i] + (1 - b2) * g * g
+                    var vhat = v[i]
+                    if let vmax {
+                        vmax[i] = Swift.max(vmax[i], v[i])
+                        vhat = vmax[i]
+                    }
+                    w[i] -= stepSize * m[i] / (vhat.squareRoot() / correction2 + eps)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Lunet
+import XCTest
+
+final class TripletLossTests: XCTestCase {
+    func testForwardByHand() throws {
+        // Row 1: d(a,p) = 1, d(a,n) = 4 squared -> max(1 - 4 + 0.5, 0) = 0.
+        // Row 2: d(a,p) = 4, d(a,n) = 1 squared -> 4 - 1 + 0.5 = 3.5.
+        let a = try Tensor<Float>(shape: [2, 2], scalars: [0, 0, 0, 0])
+        let p = try Tensor<Float>(shape: [2, 2], scalars: [1, 0, 2, 0])
+        let n = try Tensor<Float>(shape: [2, 2], scalars: [0, 2, 0, 1])
+        let squared = try TripletLoss(margin: 0.5, distance: .squared).forward(a, p, n)
+        XCTAssertEqual(squared.loss, 1.75, accuracy: 1e-6)
+        XCTAssertEqual(squared.activeFraction, 0.5)
+        // Plain distances: row 1: 1 - 2 + 0.5 = -0.5 -> 0; row 2: 2 - 1 + 0.5 = 1.5.
+        let plain = try TripletLoss(margin: 0.5, distance: .euclidean).forward(a, p, n)
+        XCTAssertEqual(plain.loss, 0.75, accuracy: 1e-6)
+        XCTAssertEqual(plain.activeFraction, 0.5)
+    }
+
+    func checkGradients(_ distance: TripletLoss.Distance) throws {
+        let loss = TripletLoss(margin: 1.0, distance: distance)
+        let a = try Tensor<Float>.randn([6, 5], seed: 1)
+        let p = try Tensor<Float>.randn([6, 5], seed: 2)
+        let n = try Tensor<Float>.randn([6, 5], seed: 3)
+        let (ga, gp, gn) = try loss.backward(a, p, n)
+        let active = try loss.forward(a, p, n).activeFraction
+        XCTAssertTrue(active > 0 && active < 1, "the check should cover active and inactive triplets, got \(active)")
+        let step: Float = 1e-3
+        GradientCheck.assertClose(ga.scalars, try GradientCheck.numerical(a, step: step) { try loss.forward($0, p, n).loss }, tolerance: 2e-3)
+        GradientCheck.assertClose(gp.scalars, try GradientCheck.numerical(p, step: step) { try loss.forward(a, $0, n).loss }, tolerance: 2e-3)
+        GradientCheck.assertClose(gn.scalars, try GradientCheck.numerical(n, step: step) { try loss.forward(a, p, $0).loss }, tolerance: 2e-3)
+    }
+
+    func testSquaredGradientMatchesFiniteDifferences() throws {
+        try checkGradients(.squared)
+    }
+
+    func testEuclideanGradientMatchesFiniteDifferences() throws {
+        try checkGradients(.euclidean)
+    }
+
+    func testEuclideanGradientIsFiniteAtZeroDistance() throws {
+        // Anchor equals positive: d(a,p) = 0, the triplet is active through the margin.
+        let a = try Tensor<Float>(shape: [1, 3], scalars: [1, 2, 3])
+        let n = try Tensor<Float>(shape: [1, 3], scalars: [1, 2, 3.1])
+        let loss = TripletLoss(margin: 0.2, distance: .euclidean)
+        XCTAssertEqual(try loss.forward(a, a, n).loss, 0.1, accuracy: 1e-6)
+        let (ga, gp, gn) = try loss.backward(a, a, n)
+        for value in ga.scalars + gp.scalars + gn.scalars { XCTAssertTrue(value.isFinite) }
+        XCTAssertEqual(gp.scalars, [0, 0, 0])
+        // d/dn of -|a - n| is (a - n) / |a - n| = (0, 0, -1); d/da is its negative.
+        XCTAssertEqual(gn.scalars, [0, 0, -1])
+        XCTAssertEqual(ga.scalars, [0, 0, 1])
+    }
+
+    func testRejectsMismatchedShapes() throws {
+        let a = try Tensor<Float>.zeros([2, 3])
+        XCTAssertThrowsError(try TripletLoss().forward(a, a, try Tensor<Float>.zeros([2, 4]))) {
+            XCTAssertEqual("\($0)", "nn.TripletLoss(margin=0.2, distance=squared): anchor, positive and negative must have one shape, got 2x3, 2x3 and 2x4")
+        }
+    }
+}
