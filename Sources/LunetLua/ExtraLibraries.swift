@@ -1,5 +1,11 @@
 /// Libraries of the later areas (nn, optim, data, ...), listed here so each
 /// area only adds one line.
 extension FunctionTable {
-    static let extraLibraries: [LuaLibrary] = []
+    static let extraLibraries: [LuaLibrary] = [
+        NNBindings.module, ModuleBindings.methods,
+        LossBindings.module, LossBindings.methods,
+        OptimBindings.module, OptimBindings.methods,
+        ModelFileBindings.models, ModelFileBindings.tensors,
+        DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
+    ]
 }

@@ -1,0 +1,69 @@
+import CLua
+import Lunet
+
+/// `nn.save`/`nn.load` for whole models and `tensor.saveSafetensors`/
+/// `tensor.loadSafetensors` for dictionaries of tensors, both in the
+/// `.safetensors` format that PyTorch and NumPy read.
+enum ModelFileBindings {
+    static let models = LuaLibrary(.module("nn"), doc: "Layers, containers, losses and model files.", functions: [
+        LuaFunction("save", "nn.save(model, path)", "Writes the model (architecture, weights, batch-norm statistics) as .safetensors, atomically.") { call in
+            let model = try call.object(1, Module.self, expected: "nn module")
+            try ModelFile.save(model, to: try call.string(2))
+            return 0
+        },
+        LuaFunction("load", "nn.load(path)", "Reads a model written by nn.save; its outputs are bit-identical to the saved one's.") { call in
+            let model = try ModelFile.load(try call.string(1), build: ModuleFactory.make)
+            call.pushObject(model, metatable: "lunet.Module")
+            return 1
+        },
+    ])
+
+    static let tensors = LuaLibrary(.module("tensor"), doc: "n-dimensional arrays (Float32, UInt8, Int32).", functions: [
+        LuaFunction("saveSafetensors", "tensor.saveSafetensors(tensors, path[, metadata])", "Writes a table {name = tensor} as .safetensors (F32, U8, I32), with optional string metadata {key = 'value'}.") { call in
+            let list = try namedTensors(call, 1)
+            let path = try call.string(2)
+            let metadata = try stringTable(call, 3)
+            try SafeTensorsFile(tensors: list, metadata: metadata).write(to: path)
+            return 0
+        },
+        LuaFunction("loadSafetensors", "tensor.loadSafetensors(path)", "Reads a .safetensors file: returns a table {name = tensor} and the metadata table.") { call in
+            let file = try SafeTensorsFile.read(try call.string(1))
+            lua_createtable(call.L, 0, Int32(file.tensors.count))
+            for (name, tensor) in file.tensors {
+                call.setField(name) { call.push(tensor) }
+            }
+            lua_createtable(call.L, 0, Int32(file.metadata.count))
+            for (key, value) in file.metadata {
+                call.setField(key) { call.push(value) }
+            }
+            return 2
+        },
+    ])
+
+    /// A table {name = tensor}, in name order.
+    static func namedTensors(_ call: LuaCall, _ index: Int32) throws -> [(name: String, tensor: AnyTensor)] {
+        guard case .table(let table) = try call.value(index), table.array.isEmpty else {
+            throw call.typeError(index, expected: "table of named tensors")
+        }
+        return try table.fields.keys.sorted().map { name in
+            guard case .tensor(let tensor) = table.fields[name]! else {
+                throw call.argumentError(index, "'\(name)' is a \(table.fields[name]!.typeName), tensor expected")
+            }
+            return (name, tensor)
+        }
+    }
+
+    /// An optional table of string values.
+    static func stringTable(_ call: LuaCall, _ index: Int32) throws -> [String: String] {
+        guard !call.isNoneOrNil(index) else { return [:] }
+        guard case .table(let table) = try call.value(index), table.array.isEmpty else {
+            throw call.typeError(index, expected: "table of strings")
+        }
+        return try table.fields.mapValues {
+            guard case .string(let text) = $0 else {
+                throw call.argumentError(index, "metadata values must be strings, got a \($0.typeName)")
+            }
+            return text
+        }
+    }
+}
