@@ -1,0 +1,139 @@
+/// Batch normalization with PyTorch's semantics: batch statistics in training
+/// (running averages updated with `momentum` and the unbiased variance),
+/// running averages in evaluation; learned scale `weight` and shift `bias`.
+/// `BatchNorm1d` takes `[batch, features]`, `BatchNorm2d` `[batch, channels, h, w]`.
+///
+/// ```lua
+/// local bn = nn.BatchNorm2d(64, {momentum = 0.1, eps = 1e-5})
+/// local y = bn:forward(tensor.randn({8, 64, 12, 12}))
+/// ```
+public final class BatchNorm: Module {
+    /// 1 for `BatchNorm1d`, 2 for `BatchNorm2d`.
+    public let spatialDimensions: Int
+    public let featureCount: Int
+    public let momentum: Float
+    public let epsilon: Float
+    /// Scale `[features]`, ones at first.
+    public let weight: Parameter
+    /// Shift `[features]`, zeros at first.
+    public let bias: Parameter
+    public private(set) var runningMean: Tensor<Float>
+    public private(set) var runningVariance: Tensor<Float>
+    /// Mean and 1/std per feature of the last training forward, for backward.
+    private var batchMean: [Float] = []
+    private var batchInverseStd: [Float] = []
+    private var statisticsInput: TensorStorage<Float>?
+
+    public init(_ featureCount: Int, spatialDimensions: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) throws {
+        guard featureCount > 0 else { throw LunetError("nn.BatchNorm\(spatialDimensions)d: size must be positive, got \(featureCount)") }
+        guard spatialDimensions == 1 || spatialDimensions == 2 else { throw LunetError("nn.BatchNorm: 1 or 2 dimensions") }
+        self.spatialDimensions = spatialDimensions
+        self.featureCount = featureCount
+        self.momentum = momentum
+        self.epsilon = epsilon
+        weight = Parameter(name: "weight", value: try .ones([featureCount]))
+        bias = Parameter(name: "bias", value: try .zeros([featureCount]))
+        runningMean = try .zeros([featureCount])
+        runningVariance = try .ones([featureCount])
+        super.init()
+    }
+
+    public override var typeName: String { "BatchNorm\(spatialDimensions)d" }
+
+    public override var description: String { "\(typeName)(\(featureCount))" }
+
+    public override var parameters: [Parameter] { [weight, bias] }
+
+    public override var buffers: [(name: String, value: Tensor<Float>)] {
+        [("running_mean", runningMean), ("running_var", runningVariance)]
+    }
+
+    public override func setBuffer(_ name: String, _ value: Tensor<Float>) throws {
+        guard value.shape == [featureCount] else {
+            throw LunetError("\(label): buffer '\(name)' must have shape \(featureCount), got \(formatShape(value.shape))")
+        }
+        switch name {
+        case "running_mean": runningMean = value
+        case "running_var": runningVariance = value
+        default: throw LunetError("\(label) has no buffer '\(name)'")
+        }
+    }
+
+    public override var configuration: [String: ConfigurationValue] {
+        ["size": .int(featureCount), "momentum": .double(Double(momentum)), "eps": .double(Double(epsilon))]
+    }
+
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        let rank = spatialDimensions == 1 ? 2 : 4
+        let layout = spatialDimensions == 1 ? "[batch, \(featureCount)]" : "[batch, \(featureCount), height, width]"
+        guard inputShape.count == rank else {
+            throw inputError("expected a \(rank)-d input \(layout), got shape \(formatShape(inputShape))")
+        }
+        guard inputShape[1] == featureCount else {
+            throw inputError("input has \(inputShape[1]) \(spatialDimensions == 1 ? "features" : "channels")")
+        }
+        return inputShape
+    }
+
+    /// `[batch, features, spatial]` view sizes of an input.
+    private func layout(_ input: Tensor<Float>) throws -> BatchNormLayout {
+        _ = try outputShape(for: input.shape)
+        return BatchNormLayout(batch: input.shape[0], features: featureCount, spatial: input.shape.dropFirst(2).reduce(1, *))
+    }
+
+    public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
+        let layout = try layout(input)
+        let (mean, inverseStd): ([Float], [Float])
+        if isTraining {
+            guard layout.reduced > 1 else {
+                throw inputError("needs more than 1 value per \(spatialDimensions == 1 ? "feature" : "channel") in training, got input \(formatShape(input.shape))")
+            }
+            let (batchMean, variance) = layout.statistics(input)
+            let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
+            updateRunningStatistics(batchMean, variance, count: layout.reduced)
+            (self.batchMean, batchInverseStd, statisticsInput) = (batchMean, inverse, input.storage)
+            (mean, inverseStd) = (batchMean, inverse)
+        } else {
+            (mean, inverseStd) = runningInverse()
+        }
+        return layout.normalize(input, mean: mean, inverseStd: inverseStd, weight: weight.value, bias: bias.value)
+    }
+
+    private func runningInverse() -> ([Float], [Float]) {
+        (runningMean.scalars, runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() })
+    }
+
+    /// `running = (1 - momentum) running + momentum batch`, variance unbiased.
+    private func updateRunningStatistics(_ mean: [Float], _ variance: [Float], count: Int) {
+        let correction = Float(count) / Float(count - 1)
+        runningMean.withUnsafeMutableBufferPointer { rm in
+            for c in 0..<featureCount { rm[c] = (1 - momentum) * rm[c] + momentum * mean[c] }
+        }
+        runningVariance.withUnsafeMutableBufferPointer { rv in
+            for c in 0..<featureCount { rv[c] = (1 - momentum) * rv[c] + momentum * variance[c] * correction }
+        }
+    }
+
+    public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        let layout = try layout(input)
+        try Elementwise.checkGradient(self, input, gradOutput)
+        let mean: [Float], inverseStd: [Float]
+        if !isTraining {
+            (mean, inverseStd) = runningInverse()
+        } else if statisticsInput === input.storage, batchMean.count == featureCount {
+            (mean, inverseStd) = (batchMean, batchInverseStd)
+        } else {
+            let (m, variance) = layout.statistics(input)
+            (mean, inverseStd) = (m, variance.map { 1 / ($0 + epsilon).squareRoot() })
+        }
+        let sums = layout.gradientSums(input, gradOutput, mean: mean, inverseStd: inverseStd)
+        weight.gradient.withUnsafeMutableBufferPointer { dw in
+            for c in 0..<featureCount { dw[c] += sums.dyXhat[c] }
+        }
+        bias.gradient.withUnsafeMutableBufferPointer { db in
+            for c in 0..<featureCount { db[c] += sums.dy[c] }
+        }
+        return layout.inputGradient(input, gradOutput, mean: mean, inverseStd: inverseStd, weight: weight.value,
+                                    sums: isTraining ? sums : nil)
+    }
+}

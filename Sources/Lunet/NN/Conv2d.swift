@@ -1,0 +1,204 @@
+/// A 2-d convolution (cross-correlation, as in every framework) over
+/// `[batch, in, h, w]`, weight `[out, in, kh, kw]` as in PyTorch.
+///
+/// The batch goes through in chunks: the chunk's patches are unfolded into one
+/// matrix (im2col) and multiplied by the weight in one `sgemm`; the unfolding
+/// and product buffers are kept between calls.
+///
+/// ```lua
+/// local conv = nn.Conv2d(3, 96, 4, {padding = "same", stride = 1, l2 = 2e-4})
+/// local y = conv:forward(tensor.randn({100, 3, 64, 64}))   -- 100x96x64x64
+/// ```
+public final class Conv2d: Module {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernel: Size2D
+    public let stride: Size2D
+    public let padding: Padding
+    public let initializer: WeightInitializer
+    /// `[out, in, kh, kw]`
+    public let weight: Parameter
+    /// `[out]`, nil without bias.
+    public let bias: Parameter?
+    /// Patch matrix of a chunk, `[in * kh * kw, chunk * oh * ow]`; in backward also its gradient.
+    private let columns = Workspace<Float>()
+    /// Product of a chunk, `[out, chunk * oh * ow]` (forward output, backward gathered gradient).
+    private let product = Workspace<Float>()
+
+    /// Images per chunk aim for this many product columns, so small outputs still make wide products.
+    static let targetColumns = 2048
+    /// Cap on the patch matrix, in floats (32 MB).
+    static let maximumColumnsSize = 8 << 20
+
+    public init(_ inputChannels: Int, _ outputChannels: Int, kernel: Size2D, stride: Size2D = Size2D(square: 1),
+                padding: Padding = .valid, bias: Bool = true, initializer: WeightInitializer = .glorot,
+                l2: Float = 0, seed: UInt64? = nil) throws {
+        guard inputChannels > 0, outputChannels > 0, kernel.height > 0, kernel.width > 0,
+              stride.height > 0, stride.width > 0 else {
+            throw LunetError("nn.Conv2d: channels, kernel and stride must be positive")
+        }
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.initializer = initializer
+        let area = kernel.height * kernel.width
+        var generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+        weight = Parameter(name: "weight", value: try initializer.weight(
+            [outputChannels, inputChannels, kernel.height, kernel.width],
+            fanIn: inputChannels * area, fanOut: outputChannels * area, generator: &generator))
+        weight.l2 = l2
+        self.bias = bias ? Parameter(name: "bias", value: try .zeros([outputChannels])) : nil
+        super.init()
+    }
+
+    public override var description: String {
+        var text = "Conv2d(\(inputChannels) -> \(outputChannels), \(kernel.text)"
+        if stride != Size2D(square: 1) { text += ", stride \(stride.height == stride.width ? "\(stride.height)" : stride.text)" }
+        if padding != .valid { text += ", \(padding.text)" }
+        if bias == nil { text += ", no bias" }
+        return text + ")"
+    }
+
+    public override var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public override var configuration: [String: ConfigurationValue] {
+        var result: [String: ConfigurationValue] = [
+            "in": .int(inputChannels), "out": .int(outputChannels), "kernel": kernel.configurationValue,
+            "stride": stride.configurationValue, "padding": padding.configurationValue, "bias": .bool(bias != nil),
+            "init": .string(initializer.rawValue),
+        ]
+        if weight.l2 != 0 { result["l2"] = .double(Double(weight.l2)) }
+        return result
+    }
+
+    func geometry(for inputShape: [Int]) throws -> ConvolutionGeometry {
+        guard inputShape.count == 4 else {
+            throw inputError("expected a 4-d input [batch, \(inputChannels), height, width], got shape \(formatShape(inputShape))")
+        }
+        guard inputShape[1] == inputChannels else { throw inputError("input has \(inputShape[1]) channels") }
+        guard let geometry = ConvolutionGeometry(channels: inputChannels, height: inputShape[2], width: inputShape[3],
+                                                 kernel: kernel, stride: stride, padding: padding) else {
+            throw inputError("input \(inputShape[2])x\(inputShape[3]) is smaller than the \(kernel.text) kernel")
+        }
+        return geometry
+    }
+
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        let g = try geometry(for: inputShape)
+        return [inputShape[0], outputChannels, g.outputHeight, g.outputWidth]
+    }
+
+    /// Images per chunk for this geometry and batch.
+    func chunkSize(_ g: ConvolutionGeometry, batch: Int) -> Int {
+        let wanted = (Self.targetColumns + g.outputPlane - 1) / g.outputPlane
+        let fitting = Self.maximumColumnsSize / Swift.max(g.patchSize * g.outputPlane, 1)
+        return Swift.max(1, Swift.min(batch, wanted, fitting))
+    }
+
+    public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
+        let g = try geometry(for: input.shape)
+        let batch = input.shape[0]
+        let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
+        let chunk = chunkSize(g, batch: batch)
+        let col = columns.reserve(g.patchSize * chunk * g.outputPlane)
+        let out = product.reserve(outputChannels * chunk * g.outputPlane)
+        let biasValues = bias?.value.scalars
+        return input.withUnsafeBufferPointer { x in
+            weight.value.withUnsafeBufferPointer { w in
+                Tensor(unsafeUninitializedShape: shape) { y in
+                    for start in Swift.stride(from: 0, to: batch, by: chunk) {
+                        let count = Swift.min(chunk, batch - start)
+                        let width = count * g.outputPlane
+                        g.im2col(images: x.baseAddress! + start * g.channels * g.inputPlane, count: count, col: col, rowStride: width)
+                        // A single image's product is already in output layout: write it in place.
+                        let target = count == 1 ? y.baseAddress! + start * outputChannels * g.outputPlane : out
+                        BLAS.sgemm(m: outputChannels, n: width, k: g.patchSize, a: w.baseAddress!, lda: g.patchSize,
+                                   b: col, ldb: width, c: target, ldc: width)
+                        scatter(target, into: y.baseAddress! + start * outputChannels * g.outputPlane,
+                                count: count, plane: g.outputPlane, bias: biasValues)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `[out, count * plane]` -> `[count, out, plane]`, adding the bias (in place when
+    /// source and destination are the same single image).
+    private func scatter(_ source: UnsafeMutablePointer<Float>, into destination: UnsafeMutablePointer<Float>,
+                         count: Int, plane: Int, bias: [Float]?) {
+        let channels = outputChannels
+        ParallelLoop.forEach(count * channels, grain: 4) { range in
+            for item in range {
+                let i = item / channels, o = item % channels
+                let src = source + o * count * plane + i * plane, dst = destination + (i * channels + o) * plane
+                let b = bias?[o] ?? 0
+                for p in 0..<plane { dst[p] = src[p] + b }
+            }
+        }
+    }
+
+    /// `[count, out, plane]` -> `[out, count * plane]`.
+    private func gather(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, plane: Int) {
+        let channels = outputChannels
+        ParallelLoop.forEach(count * channels, grain: 4) { range in
+            for item in range {
+                let i = item / channels, o = item % channels
+                (destination + o * count * plane + i * plane).update(from: source + (i * channels + o) * plane, count: plane)
+            }
+        }
+    }
+
+    /// Per chunk: unfold the input again, `dW += dY col^T`, `db += row sums of dY`,
+    /// `dcol = W^T dY`, fold `dcol` back into the input gradient.
+    public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        let g = try geometry(for: input.shape)
+        let batch = input.shape[0]
+        let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
+        guard gradOutput.shape == shape else {
+            throw inputError("gradOutput has shape \(formatShape(gradOutput.shape)), expected \(formatShape(shape))")
+        }
+        let chunk = chunkSize(g, batch: batch)
+        let col = columns.reserve(g.patchSize * chunk * g.outputPlane)
+        let gathered = product.reserve(outputChannels * chunk * g.outputPlane)
+        let outputChannels = outputChannels, bias = bias
+        return input.withUnsafeBufferPointer { x in
+            gradOutput.withUnsafeBufferPointer { dy in
+                weight.value.withUnsafeBufferPointer { w in
+                    weight.gradient.withUnsafeMutableBufferPointer { dw in
+                        Tensor(shape: input.shape) { dx in
+                            for start in Swift.stride(from: 0, to: batch, by: chunk) {
+                                let count = Swift.min(chunk, batch - start)
+                                let width = count * g.outputPlane
+                                let dyChunk = dy.baseAddress! + start * outputChannels * g.outputPlane
+                                g.im2col(images: x.baseAddress! + start * g.channels * g.inputPlane, count: count, col: col, rowStride: width)
+                                let grad: UnsafePointer<Float>
+                                if count == 1 {
+                                    grad = dyChunk
+                                } else {
+                                    gather(dyChunk, into: gathered, count: count, plane: g.outputPlane)
+                                    grad = UnsafePointer(gathered)
+                                }
+                                bias?.gradient.withUnsafeMutableBufferPointer { db in
+                                    for o in 0..<outputChannels {
+                                        let row = grad + o * width
+                                        var sum: Float = 0
+                                        for p in 0..<width { sum += row[p] }
+                                        db[o] += sum
+                                    }
+                                }
+                                BLAS.sgemm(transposeB: true, m: outputChannels, n: g.patchSize, k: width,
+                                           a: grad, lda: width, b: col, ldb: width, beta: 1, c: dw.baseAddress!, ldc: g.patchSize)
+                                BLAS.sgemm(transposeA: true, m: g.patchSize, n: width, k: outputChannels,
+                                           a: w.baseAddress!, lda: g.patchSize, b: grad, ldb: width, c: col, ldc: width)
+                                g.col2im(col: col, rowStride: width, count: count,
+                                         gradImages: dx.baseAddress! + start * g.channels * g.inputPlane)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

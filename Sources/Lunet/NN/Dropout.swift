@@ -1,0 +1,58 @@
+/// Inverted dropout: in training each element is zeroed with probability `p`
+/// and the others scaled by `1 / (1 - p)`; in evaluation mode, the identity.
+/// Masks come from the layer's own seeded stream.
+///
+/// ```lua
+/// local drop = nn.Dropout(0.5, {seed = 1})
+/// local y = drop:forward(x)            -- training mode
+/// drop:evaluate(); y = drop:forward(x) -- y == x
+/// ```
+public final class Dropout: Module {
+    public let probability: Float
+    private var generator: RandomGenerator
+    /// The mask of the last training forward, `[count]`: 0 or `1 / (1 - p)`.
+    private let mask = Workspace<Float>()
+    private var maskCount = -1
+
+    public init(_ probability: Float = 0.5, seed: UInt64? = nil) throws {
+        guard probability >= 0, probability < 1 else {
+            throw LunetError("nn.Dropout: probability must be in [0, 1), got \(probability)")
+        }
+        self.probability = probability
+        generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+        super.init()
+    }
+
+    /// Restarts the mask stream, so the next forward draws a known mask.
+    public func reseed(_ seed: UInt64) {
+        generator = RandomGenerator(seed: seed)
+    }
+
+    public override var description: String { "Dropout(\(Double(probability)))" }
+
+    public override var configuration: [String: ConfigurationValue] { ["p": .double(Double(probability))] }
+
+    private var isActive: Bool { isTraining && probability > 0 }
+
+    public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
+        guard isActive else { return input }
+        let count = input.count
+        let m = mask.reserve(count)
+        let scale = 1 / (1 - probability)
+        for i in 0..<count { m[i] = generator.nextUniform() < probability ? 0 : scale }
+        maskCount = count
+        return Elementwise.map(input) { x, y, range in
+            for i in range { y[i] = x[i] * m[i] }
+        }
+    }
+
+    public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        try Elementwise.checkGradient(self, input, gradOutput)
+        guard isActive else { return gradOutput }
+        guard maskCount == input.count else { throw inputError("backward needs the forward of the same input first") }
+        let m = mask.pointer
+        return Elementwise.map(gradOutput) { g, dx, range in
+            for i in range { dx[i] = g[i] * m[i] }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// Runs its children one after the other. Forward keeps every intermediate
+/// output, so backward (given the same input) walks back without recomputing.
+/// Unnamed children are keyed by their 1-based position (`3.weight`).
+///
+/// ```lua
+/// local net = nn.Sequential{nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2):named("out")}
+/// local y = net:forward(tensor.randn({5, 4}))
+/// local dx = net:backward(x, tensor.ones({5, 2}))
+/// ```
+public final class Sequential: Module {
+    public private(set) var layers: [Module]
+    /// Input of the last forward and the output of each child.
+    private var cachedInput: TensorStorage<Float>?
+    private var cachedInputShape: [Int] = []
+    private var cachedOutputs: [Tensor<Float>] = []
+
+    public init(_ layers: [Module] = []) {
+        self.layers = layers
+        super.init()
+    }
+
+    public override var children: [Module] { layers }
+
+    public override var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    public var count: Int { layers.count }
+
+    /// Appends a layer (it takes this container's training mode).
+    public func add(_ layer: Module) {
+        layer.setTraining(isTraining)
+        layers.append(layer)
+        clearCache()
+    }
+
+    /// The layer at a 0-based position.
+    public func layer(at index: Int) throws -> Module {
+        guard layers.indices.contains(index) else {
+            throw LunetError("nn.Sequential: index \(index + 1) out of range for \(layers.count) layer\(layers.count == 1 ? "" : "s")")
+        }
+        return layers[index]
+    }
+
+    private func clearCache() {
+        cachedInput = nil
+        cachedOutputs = []
+    }
+
+    public override func setTraining(_ training: Bool) {
+        super.setTraining(training)
+        clearCache()
+    }
+
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        try layers.reduce(inputShape) { try $1.outputShape(for: $0) }
+    }
+
+    public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
+        // Dropping the previous step's activations first keeps the peak at one step's worth.
+        clearCache()
+        var outputs: [Tensor<Float>] = []
+        outputs.reserveCapacity(layers.count)
+        var x = input
+        for layer in layers {
+            x = try layer.forward(x)
+            outputs.append(x)
+        }
+        cachedInput = input.storage
+        cachedInputShape = input.shape
+        cachedOutputs = outputs
+        return x
+    }
+
+    public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        if cachedInput !== input.storage || cachedInputShape != input.shape || cachedOutputs.count != layers.count {
+            _ = try forward(input)
+        }
+        var gradient = gradOutput
+        for index in layers.indices.reversed() {
+            let layerInput = index == 0 ? input : cachedOutputs[index - 1]
+            gradient = try layers[index].backward(layerInput, gradient)
+        }
+        return gradient
+    }
+
+    /// The outputs of the layers with the given names (searched in nested
+    /// containers too) from one forward pass: the neural codes.
+    public func outputs(_ input: Tensor<Float>, names: [String]) throws -> [String: Tensor<Float>] {
+        var wanted = Set(names)
+        let known = Set(allModules.compactMap(\.name))
+        for name in names where !known.contains(name) {
+            let list = allModules.compactMap(\.name)
+            throw LunetError("\(label): no layer named '\(name)'" + (list.isEmpty ? " (no layer has a name)" : " (named layers: \(list.joined(separator: ", ")))"))
+        }
+        var found: [String: Tensor<Float>] = [:]
+        _ = try tapped(input, wanted: &wanted, found: &found)
+        return found
+    }
+
+    /// Forward that records the outputs of named layers, stopping once all are found.
+    private func tapped(_ input: Tensor<Float>, wanted: inout Set<String>, found: inout [String: Tensor<Float>]) throws -> Tensor<Float> {
+        var x = input
+        for layer in layers {
+            guard !wanted.isEmpty else { break }
+            if let nested = layer as? Sequential {
+                x = try nested.tapped(x, wanted: &wanted, found: &found)
+            } else {
+                x = try layer.forward(x)
+            }
+            if let name = layer.name, wanted.remove(name) != nil { found[name] = x }
+        }
+        return x
+    }
+}
