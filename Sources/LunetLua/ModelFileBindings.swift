@@ -13,7 +13,7 @@ enum ModelFileBindings {
         },
         LuaFunction("load", "nn.load(path)", "Reads a model written by nn.save; its outputs are bit-identical to the saved one's.") { call in
             let model = try ModelFile.load(try call.string(1), build: ModuleFactory.make)
-            call.pushObject(model, metatable: "lunet.Module")
+            call.pushObject(model, metatable: LuaTypeName.module)
             return 1
         },
     ])
