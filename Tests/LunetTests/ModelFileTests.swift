@@ -109,6 +109,14 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try ModelFile.decode(file, build: ModuleFactory.make)) {
             XCTAssertEqual("\($0)", "tensor 'fc7.weight' matches no parameter or buffer of the architecture")
         }
+        file.metadata["architecture"] = #"{"type": "Sequential", "children": [{"type": "Linear"}"#
+        XCTAssertThrowsError(try ModelFile.decode(file, build: ModuleFactory.make)) {
+            XCTAssertEqual("\($0)", "metadata 'architecture' is not valid JSON: invalid JSON at byte 55: ',' or ']' expected, found end of text")
+        }
+        file.metadata["architecture"] = #"{"type": "Sequential", "children": [{"type": "Softmax"}]}"#
+        XCTAssertThrowsError(try ModelFile.decode(file, build: ModuleFactory.make)) {
+            XCTAssertTrue("\($0)".hasPrefix("unknown layer type 'Softmax'"), "\($0)")
+        }
         file.metadata["format_version"] = "2"
         XCTAssertThrowsError(try ModelFile.decode(file, build: ModuleFactory.make)) {
             XCTAssertEqual("\($0)", "written by a newer lunet (format version 2; this one reads up to 1)")
