@@ -53,6 +53,19 @@ final class TripletLossTests: XCTestCase {
         XCTAssertEqual(ga.scalars, [0, 0, 1])
     }
 
+    func testStackedBatchMatchesSeparateTensors() throws {
+        let loss = TripletLoss(margin: 1, distance: .euclidean)
+        let stacked = try Tensor<Float>.randn([9, 4], seed: 5)
+        let parts = try (0..<3).map { try stacked.narrowed(dimension: 0, start: 3 * $0, length: 3) }
+        let (value, active, gradient) = try loss.lossAndGradient(stacked: stacked)
+        let separate = try loss.forward(parts[0], parts[1], parts[2])
+        let (da, dp, dn) = try loss.backward(parts[0], parts[1], parts[2])
+        XCTAssertEqual(value, separate.loss)
+        XCTAssertEqual(active, separate.activeFraction)
+        XCTAssertEqual(gradient.scalars, da.scalars + dp.scalars + dn.scalars)
+        XCTAssertThrowsError(try loss.lossAndGradient(stacked: try Tensor.zeros([4, 2])))
+    }
+
     func testRejectsMismatchedShapes() throws {
         let a = try Tensor<Float>.zeros([2, 3])
         XCTAssertThrowsError(try TripletLoss().forward(a, a, try Tensor<Float>.zeros([2, 4]))) {

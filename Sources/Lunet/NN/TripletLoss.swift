@@ -70,6 +70,22 @@ public final class TripletLoss {
         return (ga, gp, gn)
     }
 
+    /// For a network run once over a stacked batch `[a; p; n]` of `3B` rows:
+    /// the mean loss, the active fraction and the gradient for the stack.
+    public func lossAndGradient(stacked embeddings: Tensor<Float>) throws
+        -> (loss: Float, activeFraction: Float, gradient: Tensor<Float>) {
+        guard embeddings.rank == 2, embeddings.shape[0] > 0, embeddings.shape[0] % 3 == 0 else {
+            throw LunetError("nn.\(description): a stacked batch needs 3B rows (anchors, positives, negatives), got \(embeddings.summary)")
+        }
+        let batch = embeddings.shape[0] / 3
+        let (a, p, n) = try (embeddings.narrowed(dimension: 0, start: 0, length: batch),
+                             embeddings.narrowed(dimension: 0, start: batch, length: batch),
+                             embeddings.narrowed(dimension: 0, start: 2 * batch, length: batch))
+        let (loss, active) = try forward(a, p, n)
+        let (da, dp, dn) = try backward(a, p, n)
+        return (loss, active, try Tensor.concatenate([da, dp, dn], dimension: 0))
+    }
+
     /// The factor `s` of `d/da d(a, x) = s * (a - x)` at distance `d`.
     private func scale(_ d: Double) -> Float {
         switch distance {
