@@ -42,12 +42,13 @@ public enum IDXDataset {
     /// The dimensions and bytes of an unsigned-byte IDX file of `rank` dimensions.
     static func read(_ path: String, rank: Int) throws -> ([Int], [UInt8]) {
         let bytes = try GzipFile.read(path)
-        guard bytes.count >= 4 + 4 * rank, bytes[0] == 0, bytes[1] == 0 else {
+        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
             throw LunetError("'\(path)' is not an IDX file: it does not start with the IDX magic number")
         }
         guard bytes[2] == 0x08, Int(bytes[3]) == rank else {
             throw LunetError("'\(path)': expected unsigned-byte IDX data of \(rank) dimension\(rank == 1 ? "" : "s"), got type 0x\(String(bytes[2], radix: 16)) with \(bytes[3])")
         }
+        guard bytes.count >= 4 + 4 * rank else { throw LunetError("'\(path)' is truncated: its header is cut short") }
         let dims = (0..<rank).map { d in (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) } }
         let header = 4 + 4 * rank
         let needed = dims.reduce(1, *)
