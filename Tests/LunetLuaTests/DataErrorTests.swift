@@ -117,6 +117,8 @@ final class DataErrorTests: LuaTestCase {
         try write(DataFixtures.corruptOmniglotZip, "bad.zip")
         XCTAssertTrue(message("data.omniglot([[\(root)/bad.zip]])").hasPrefix("test:1: '\(root)/bad.zip:Alpha/character01/01.png' is corrupt: "))
         try write(Array(DataFixtures.omniglotZip.prefix(900)), "cut.zip")
+        try write(DataFixtures.omniglotZip, "runs/run01/class_labels.txt")
+        XCTAssertEqual(message("data.omniglot([[\(root)/runs]])"), "test:1: '\(root)/runs' holds one-shot runs, not alphabets: read it with data.omniglotRuns")
         XCTAssertTrue(message("data.omniglot([[\(root)/cut.zip]])").hasPrefix("test:1: '\(root)/cut.zip' is not a readable zip archive: "))
     }
 
@@ -144,6 +146,24 @@ final class DataErrorTests: LuaTestCase {
         try FileManager.default.removeItem(atPath: root + "/" + path)
         XCTAssertEqual(message("data.omniglot([[\(root)/om]])"),
                        "test:1: class 'Alpha/character01' has no images: no .png file in '\(root)/om/Alpha/character01'")
+    }
+
+    func testImageFolder() throws {
+        let gray = try ImageEncoder.png(DecodedImage(width: 64, height: 64, channels: 1, pixels: [UInt8](repeating: 7, count: 64 * 64)))
+        try write(DataFixtures.jpeg64, "folder/cats/b.jpg")
+        try write(DataFixtures.jpeg64, "folder/cats/a.JPEG")
+        try write(gray, "folder/dogs/x.png")
+        try write("notes", "folder/dogs/readme.txt")
+        try run("ds = data.imagefolder([[\(root)/folder]])")
+        XCTAssertEqual(try eval("tostring(ds), ds.classes[2], table.concat(ds.labels:totable(), ','), ds:image(1):sum(), ds:image(3):sum()"),
+                       ["[Dataset: 3 images 3x64x64, 2 classes]", "dogs", "1,1,2", "1548297", "\(7 * 3 * 64 * 64)"])
+        XCTAssertEqual(try eval("tostring(data.imagefolder([[\(root)/folder]], {channels = 1}))"), ["[Dataset: 3 images 1x64x64, 2 classes]"])
+        XCTAssertEqual(message("data.imagefolder([[\(root)/folder]], {channels = 2})"), "test:1: imagefolder: channels must be 1 or 3, got 2")
+        try write(DataFixtures.jpeg32, "folder/dogs/y.jpg")
+        XCTAssertEqual(message("data.imagefolder([[\(root)/folder]])"), "test:1: '\(root)/folder/dogs/y.jpg': expected a 64x64 image, got 32x32")
+        try FileManager.default.createDirectory(atPath: root + "/folder/birds", withIntermediateDirectories: true)
+        XCTAssertEqual(message("data.imagefolder([[\(root)/folder]])"),
+                       "test:1: class 'birds' has no images: no PNG or JPEG file in '\(root)/folder/birds'")
     }
 
     func testIDXFilesThatDoNotMatch() throws {
