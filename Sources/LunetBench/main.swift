@@ -4,6 +4,7 @@ import Foundation
 /// Run in release mode: `swift run -c release LunetBench matmul`.
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("matmul", MatmulBenchmark.run),
+    ("data", DataBenchmark.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
