@@ -1,12 +1,13 @@
 -- Quickstart: a small ConvNet learns Fashion-MNIST (Debian's
 -- dataset-fashion-mnist package), then is saved, reloaded and checked.
 --
---   lunet examples/quickstart.lua [imagesPerClass=600] [epochs=3]
+--   lunet examples/quickstart.lua [imagesPerClass=2000] [epochs=3]
 --
--- With the defaults it trains on 6,000 images for 3 epochs (about a minute
--- on two cores) and reaches about 85% test accuracy.
+-- With the defaults it trains on 20,000 images for 3 epochs (about 30 s on
+-- two cores, release build) and reaches about 88% test accuracy on 2,000
+-- test images.
 
-local perClass = tonumber(arg and arg[1]) or 600
+local perClass = tonumber(arg and arg[1]) or 2000
 local epochs = tonumber(arg and arg[2]) or 3
 
 local train = data.fashionmnist{split = "train"}:perClass(perClass)
@@ -44,7 +45,7 @@ end
 
 for epoch = 1, epochs do
   net:train()
-  local started, lossSum, steps = os.clock(), 0, 0
+  local started, lossSum, steps = sys.clock(), 0, 0
   for x, y in train:batches(100, {shuffle = true, seed = epoch}) do
     optimizer:zeroGrad()
     local logits = net:forward(x)
@@ -54,8 +55,8 @@ for epoch = 1, epochs do
     steps = steps + 1
   end
   local accuracy, testLoss = evaluate(test)
-  print(("epoch %d  train loss %.4f  test loss %.4f  test accuracy %.3f  (%.1f s cpu)"):format(
-    epoch, lossSum / steps, testLoss, accuracy, os.clock() - started))
+  print(("epoch %d  train loss %.4f  test loss %.4f  test accuracy %.3f  (%.1f s)"):format(
+    epoch, lossSum / steps, testLoss, accuracy, sys.clock() - started))
 end
 
 -- The model file holds weights and architecture; the reloaded model computes

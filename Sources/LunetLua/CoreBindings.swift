@@ -1,4 +1,5 @@
 import CLua
+import Dispatch
 import LuaShim
 import Lunet
 
@@ -11,6 +12,18 @@ enum CoreBindings {
         },
         LuaFunction("__lunet_doc", "__lunet_doc(x)", "Returns the text help(x) prints.") { call in
             call.push(try docText(call, at: 1))
+            return 1
+        },
+    ])
+
+    /// `sys`: the process and its clock, in Torch7's words.
+    static let system = LuaLibrary(.module("sys"), doc: "the clock and the machine.", functions: [
+        LuaFunction("clock", "sys.clock()", "Wall-clock seconds (high resolution), for timing: local t = sys.clock(); ...; print(sys.clock() - t).") { call in
+            call.push(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
+            return 1
+        },
+        LuaFunction("threads", "sys.threads()", "The number of threads OpenBLAS and the engine's parallel loops use.") { call in
+            call.push(BLAS.threadCount)
             return 1
         },
     ])

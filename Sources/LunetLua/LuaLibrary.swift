@@ -70,6 +70,7 @@ enum FunctionTable {
     /// Libraries in installation order; an area adds its own in `extraLibraries`.
     static let libraries: [LuaLibrary] = [
         CoreBindings.library,
+        CoreBindings.system,
         TensorBindings.module,
         TensorBindings.methods,
     ] + extraLibraries
