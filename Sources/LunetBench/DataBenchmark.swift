@@ -28,20 +28,37 @@ enum DataBenchmark {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    /// Serial and parallel decoding, alternated so load from elsewhere hits both alike.
+    /// Serial and parallel decoding, alternated so load from elsewhere hits
+    /// both alike. CPU time (all threads) shows the work done, which other
+    /// processes on a shared machine do not inflate.
     static func decoding(_ folder: String) throws -> Dataset {
         var dataset = try TinyImageNet.load(folder)
-        var serial: [Double] = [], parallel: [Double] = []
+        var serial: [(wall: Double, cpu: Double)] = [], parallel: [(wall: Double, cpu: Double)] = []
         for _ in 0..<3 {
-            serial.append(try Stopwatch.seconds { dataset = try TinyImageNet.load(folder, parallel: false) })
-            parallel.append(try Stopwatch.seconds { dataset = try TinyImageNet.load(folder, parallel: true) })
+            serial.append(try timed { dataset = try TinyImageNet.load(folder, parallel: false) })
+            parallel.append(try timed { dataset = try TinyImageNet.load(folder, parallel: true) })
         }
         let n = Double(dataset.count)
-        let (s, p) = (median(serial), median(parallel))
+        let s = serial.sorted { $0.wall < $1.wall }[1], p = parallel.sorted { $0.wall < $1.wall }[1]
         print("\(dataset.summary)")
-        print(String(format: "decode serial   %7.0f images/s  (%.2f s)", n / s, s))
-        print(String(format: "decode parallel %7.0f images/s  (%.2f s)  speed-up %.2fx", n / p, p, s / p))
+        print(String(format: "decode serial   %7.0f images/s  (%.2f s wall, %.2f s CPU)", n / s.wall, s.wall, s.cpu))
+        print(String(format: "decode parallel %7.0f images/s  (%.2f s wall, %.2f s CPU)  speed-up %.2fx",
+                     n / p.wall, p.wall, p.cpu, s.wall / p.wall))
         return dataset
+    }
+
+    /// Wall and CPU seconds (user + system, all threads) of `body`.
+    static func timed(_ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
+        let before = cpuSeconds()
+        let wall = try Stopwatch.seconds(body)
+        return (wall, cpuSeconds() - before)
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func caching(_ dataset: Dataset) throws {

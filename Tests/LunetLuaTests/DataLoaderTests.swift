@@ -83,7 +83,9 @@ final class DataLoaderTests: LuaTestCase {
         XCTAssertEqual(try eval("tostring(back), back.classes[7], back.descriptions[1]"),
                        ["[Dataset: 7500 images 3x64x64, 30 classes]", tryEvalString("tin.classes[7]"),
                         "European fire salamander, Salamandra salamandra"])
-        XCTAssertEqual(try eval("back.images:equal(tin.images), back.labels:equal(tin.labels)"), ["true", "true"])
+        // A full comparison of 22 M bytes is slow in a debug build: compare a sample.
+        XCTAssertEqual(try eval("back:subset{1, 642, 3001, 7500}.images:equal(tin:subset{1, 642, 3001, 7500}.images), back.labels:equal(tin.labels)"),
+                       ["true", "true"])
         let sum = try run("""
             local n, first = 0, nil
             for x, y in tin:take(1050):batches(100) do

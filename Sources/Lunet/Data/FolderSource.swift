@@ -8,16 +8,23 @@ public final class FolderSource: DataSource {
         self.location = location
     }
 
+    /// Names in `folder` that are folders (or not), from readdir's entry types:
+    /// no stat per file, which matters for 100,000 images.
     private func entries(_ folder: String, folders: Bool) throws -> [String] {
         let path = describe(folder)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-            throw LunetError("missing folder '\(path)'")
+        guard let directory = opendir(path) else { throw LunetError("missing folder '\(path)'") }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard !name.hasPrefix(".") else { continue }
+            let type = entry.pointee.d_type
+            let isFolder = type == UInt8(DT_DIR) || (type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK)) && self.isFolder(folder.isEmpty ? name : folder + "/" + name)
+            if isFolder == folders { names.append(name) }
         }
-        let kept = names.filter { name in
-            guard !name.hasPrefix(".") else { return false }
-            return folders == isFolder(folder.isEmpty ? name : folder + "/" + name)
-        }
-        return codePointSorted(kept)
+        return codePointSorted(names)
     }
 
     public func files(in folder: String) throws -> [String] { try entries(folder, folders: false) }
