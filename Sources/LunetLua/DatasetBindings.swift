@@ -135,10 +135,10 @@ enum DatasetBindings {
         LuaFunction("split", "ds:split{0.8, 0.1, 0.1}", "Consecutive parts of the given fractions, cut as NumPy slicing x[int(a*n):int(b*n)] does.") { call in
             let ds = try call.dataset(1)
             guard case .table(let table) = try call.value(2), table.fields.isEmpty,
-                  let fractions = Optional(table.array.compactMap(\.doubleValue)), fractions.count == table.array.count else {
+                  table.array.allSatisfy({ $0.doubleValue != nil }) else {
                 throw call.typeError(2, expected: "list of fractions")
             }
-            let parts = try ds.split(fractions)
+            let parts = try ds.split(table.array.map { $0.doubleValue! })
             for part in parts { call.push(part) }
             return Int32(parts.count)
         },
