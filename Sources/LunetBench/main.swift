@@ -5,6 +5,9 @@ import Foundation
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("matmul", MatmulBenchmark.run),
     ("data", DataBenchmark.run),
+    ("nn", NNBenchmark.run),
+    ("nn-q1", { try NNBenchmark.run(q1: true, q2: false) }),
+    ("nn-q2", { try NNBenchmark.run(q1: false, q2: true) }),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

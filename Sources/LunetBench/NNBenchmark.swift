@@ -1,0 +1,123 @@
+import Foundation
+import Lunet
+
+/// One training step (forward, loss gradient, backward, SGD update) of the two
+/// reference networks on random data: images/s, peak memory, the time of each
+/// layer and how close the convolutions come to a plain large sgemm.
+/// `swift run -c release LunetBench nn` (or `nn-q1`, `nn-q2`).
+enum NNBenchmark {
+    struct Network {
+        let name: String
+        let model: Sequential
+        let inputShape: [Int]
+        /// Class count for a cross-entropy loss; nil uses a random output gradient.
+        let classes: Int?
+    }
+
+    static func run() throws { try run(q1: true, q2: true) }
+
+    static func run(q1: Bool, q2: Bool) throws {
+        let peak = sgemmPeak()
+        print(String(format: "sgemm 2048^3: %.1f GFLOP/s (OpenBLAS, %d threads)", peak, BLAS.threadCount))
+        if q1 { try measure(try babenko(), peak: peak) }
+        if q2 { try measure(try koch(), peak: peak) }
+        print(String(format: "peak resident memory: %.0f MiB", Stopwatch.peakMemoryMiB()))
+    }
+
+    /// Q1: Babenko et al.'s network on 3x64x64 Tiny ImageNet images, batch 100.
+    static func babenko() throws -> Network {
+        func conv(_ i: Int, _ o: Int, _ k: Int) throws -> Module {
+            try Conv2d(i, o, kernel: Size2D(square: k), padding: .same, seed: UInt64(o * k))
+        }
+        func pool() throws -> Module { try MaxPool2d(kernel: Size2D(square: 3), stride: Size2D(square: 2), padding: .same) }
+        let model = Sequential([
+            try conv(3, 96, 4), try pool(), ReLU(),
+            try conv(96, 192, 5), try pool(), ReLU(),
+            try conv(192, 288, 3), ReLU(), try conv(288, 288, 3), ReLU(),
+            try conv(288, 256, 3), try pool(), ReLU(), Flatten(),
+            try Dropout(0.5, seed: 1), try Linear(16384, 2048, seed: 2), ReLU(),
+            try Dropout(0.5, seed: 3), try Linear(2048, 2048, seed: 4), ReLU(), try Linear(2048, 190, seed: 5),
+        ])
+        return Network(name: "Q1 (Babenko, 100 x 3x64x64)", model: model, inputShape: [100, 3, 64, 64], classes: 190)
+    }
+
+    /// Q2: Koch et al.'s network on 1x105x105 Omniglot images, 96 per step (32 triplets).
+    static func koch() throws -> Network {
+        var layers: [Module] = []
+        var input = 1
+        for (output, kernel, pooled) in [(64, 10, true), (128, 7, true), (128, 4, true), (256, 4, false)] {
+            layers += [try Conv2d(input, output, kernel: Size2D(square: kernel), seed: UInt64(output * kernel)),
+                       try BatchNorm(output, spatialDimensions: 2), ReLU()]
+            if pooled { layers.append(try MaxPool2d(kernel: Size2D(square: 2))) }
+            input = output
+        }
+        layers += [Flatten(), try Dropout(0.25, seed: 1), try Linear(9216, 4096, seed: 2), Sigmoid()]
+        return Network(name: "Q2 (Koch, 96 x 1x105x105)", model: Sequential(layers), inputShape: [96, 1, 105, 105], classes: nil)
+    }
+
+    static func measure(_ network: Network, peak: Double) throws {
+        let x = try Tensor<Float>.rand(network.inputShape, seed: 1)
+        let labels = try Tensor<Int32>(shape: [network.inputShape[0]],
+                                       scalars: (0..<network.inputShape[0]).map { Int32($0 % (network.classes ?? 1)) })
+        var timings = LayerTimings(count: network.model.count)
+        let steps = 3
+        for step in 0...steps {
+            // The first step warms up (workspaces, page faults) and is not counted.
+            try trainingStep(network, x, labels, timings: &timings, counted: step > 0)
+        }
+        timings.report(network, peak: peak, steps: steps)
+    }
+
+    /// Forward and backward layer by layer (as Sequential does), timing each, then SGD.
+    static func trainingStep(_ network: Network, _ x: Tensor<Float>, _ labels: Tensor<Int32>,
+                             timings: inout LayerTimings, counted: Bool) throws {
+        var step = LayerTimings(count: network.model.count)
+        let layers = network.model.layers
+        var outputs: [Tensor<Float>] = []
+        var total = 0.0
+        for (i, layer) in layers.enumerated() {
+            let input = outputs.last ?? x
+            total += try record(&step, i, forward: true) { outputs.append(try layer.forward(input)) }
+        }
+        var gradient = try Tensor<Float>.randn(outputs.last!.shape, seed: 2)
+        if network.classes != nil {
+            total += try Stopwatch.seconds { gradient = try CrossEntropyLoss().lossAndGradient(outputs.last!, labels).gradient }
+        }
+        for i in layers.indices.reversed() {
+            let input = i == 0 ? x : outputs[i - 1]
+            total += try record(&step, i, forward: false) { gradient = try layers[i].backward(input, gradient) }
+        }
+        total += Stopwatch.seconds { sgdUpdate(network.model.parameters, learningRate: 1e-3) }
+        guard counted else { return }
+        timings.add(step, total: total)
+    }
+
+    static func record(_ timings: inout LayerTimings, _ layer: Int, forward: Bool, _ body: () throws -> Void) throws -> Double {
+        let seconds = try Stopwatch.seconds(body)
+        if forward { timings.forward[layer] += seconds } else { timings.backward[layer] += seconds }
+        return seconds
+    }
+
+    /// `w -= lr * dw; dw = 0`: the optimizer's work in its simplest form.
+    static func sgdUpdate(_ parameters: [Parameter], learningRate: Float) {
+        for parameter in parameters {
+            parameter.gradient.withUnsafeBufferPointer { g in
+                parameter.value.withUnsafeMutableBufferPointer { w in
+                    for i in w.indices { w[i] -= learningRate * g[i] }
+                }
+            }
+            parameter.zeroGradient()
+        }
+    }
+
+    /// GFLOP/s of one large square product, the yardstick for the convolutions.
+    static func sgemmPeak() -> Double {
+        let n = 2048
+        let a = [Float](repeating: 0.5, count: n * n), b = a
+        var c = [Float](repeating: 0, count: n * n)
+        let seconds = Stopwatch.median(repeats: 3) {
+            BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
+        }
+        return 2 * Double(n * n * n) / seconds / 1e9
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""PyTorch side of `swift run -c release LunetBench nn`: one training step
+(forward, loss, backward, SGD) of the same two networks on random data, on 2
+threads. Run: OMP_NUM_THREADS=2 /usr/bin/python3 bench/torch_bench.py [q1|q2]
+"""
+import os
+import resource
+import sys
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+torch.set_num_threads(2)
+
+
+class SamePad(nn.Module):
+    """Keras 'same' padding (extra cell at the bottom/right), -inf for pooling."""
+
+    def __init__(self, kernel, stride, value=0.0):
+        super().__init__()
+        self.kernel, self.stride, self.value = kernel, stride, value
+
+    def forward(self, x):
+        pads = []
+        for size in (x.shape[3], x.shape[2]):
+            out = -(-size // self.stride)
+            total = max((out - 1) * self.stride + self.kernel - size, 0)
+            pads += [total // 2, total - total // 2]
+        return F.pad(x, pads, value=self.value)
+
+
+def conv_same(i, o, k):
+    return nn.Sequential(SamePad(k, 1), nn.Conv2d(i, o, k))
+
+
+def pool_same():
+    return nn.Sequential(SamePad(3, 2, value=float("-inf")), nn.MaxPool2d(3, 2))
+
+
+def babenko():
+    return nn.Sequential(
+        conv_same(3, 96, 4), pool_same(), nn.ReLU(),
+        conv_same(96, 192, 5), pool_same(), nn.ReLU(),
+        conv_same(192, 288, 3), nn.ReLU(), conv_same(288, 288, 3), nn.ReLU(),
+        conv_same(288, 256, 3), pool_same(), nn.ReLU(), nn.Flatten(),
+        nn.Dropout(0.5), nn.Linear(16384, 2048), nn.ReLU(),
+        nn.Dropout(0.5), nn.Linear(2048, 2048), nn.ReLU(), nn.Linear(2048, 190))
+
+
+def koch():
+    layers, channels = [], 1
+    for out, kernel, pooled in [(64, 10, True), (128, 7, True), (128, 4, True), (256, 4, False)]:
+        layers += [nn.Conv2d(channels, out, kernel), nn.BatchNorm2d(out), nn.ReLU()]
+        if pooled:
+            layers.append(nn.MaxPool2d(2))
+        channels = out
+    layers += [nn.Flatten(), nn.Dropout(0.25), nn.Linear(9216, 4096), nn.Sigmoid()]
+    return nn.Sequential(*layers)
+
+
+def measure(name, model, shape, classes, steps=3):
+    x = torch.rand(*shape)
+    labels = torch.arange(shape[0]) % max(classes or 1, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    times = []
+    for step in range(steps + 1):
+        start = time.perf_counter()
+        optimizer.zero_grad()
+        y = model(x)
+        if classes:
+            F.cross_entropy(y, labels).backward()
+        else:
+            y.backward(torch.randn_like(y))
+        optimizer.step()
+        if step > 0:
+            times.append(time.perf_counter() - start)
+    median = sorted(times)[len(times) // 2]
+    print(f"{name}: {median:.2f} s per step (median of {steps}), {shape[0] / median:.1f} images/s")
+
+
+which = sys.argv[1:] or ["q1", "q2"]
+print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+if "q1" in which:
+    measure("Q1 (Babenko, 100 x 3x64x64)", babenko(), (100, 3, 64, 64), 190)
+if "q2" in which:
+    measure("Q2 (Koch, 96 x 1x105x105)", koch(), (96, 1, 105, 105), None)
+print(f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
