@@ -5,7 +5,11 @@ import Foundation
 /// core inside a product; the loops around it (im2col, pooling, batch norm)
 /// use this.
 enum ParallelLoop {
-    static let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The core count, or `LUNET_LOOP_THREADS` when set (1 keeps loops on the calling thread).
+    static let workers: Int = {
+        let configured = ProcessInfo.processInfo.environment["LUNET_LOOP_THREADS"].flatMap { Int($0) }
+        return Swift.max(1, configured ?? ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
     /// Calls `body` on contiguous ranges covering `0..<count`, concurrently;
     /// below `grain` items per worker it stays on the calling thread.
