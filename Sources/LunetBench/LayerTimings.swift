@@ -30,7 +30,7 @@ struct LayerTimings {
     func report(_ network: NNBenchmark.Network, peak: Double, steps count: Int) {
         let batch = network.inputShape[0]
         let median = steps.sorted()[steps.count / 2]
-        print("\n\(network.name): one training step (forward, loss, backward, SGD)")
+        print("\n\(network.name): one training step (forward, loss, backward, Adam)")
         print(String(format: "  %.2f s per step (median of %d), %.1f images/s", median, steps.count, Double(batch) / median))
         print("  layer                                     forward   backward   share   conv GFLOP/s (fwd / bwd)")
         var shape = network.inputShape

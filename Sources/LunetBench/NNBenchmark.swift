@@ -1,7 +1,7 @@
 import Foundation
 import Lunet
 
-/// One training step (forward, loss gradient, backward, SGD update) of the two
+/// One training step (forward, loss gradient, backward, Adam update) of the two
 /// reference networks on random data: images/s, peak memory, the time of each
 /// layer and how close the convolutions come to a plain large sgemm.
 /// `swift run -c release LunetBench nn` (or `nn-q1`, `nn-q2`).
@@ -19,9 +19,17 @@ enum NNBenchmark {
     static func run(q1: Bool, q2: Bool) throws {
         let peak = sgemmPeak()
         print(String(format: "sgemm 2048^3: %.1f GFLOP/s (OpenBLAS, %d threads)", peak, BLAS.threadCount))
-        if q1 { try measure(try babenko(), peak: peak) }
-        if q2 { try measure(try koch(), peak: peak) }
-        print(String(format: "peak resident memory: %.0f MiB", Stopwatch.peakMemoryMiB()))
+        // Each network's figures are followed by PyTorch's on the same network,
+        // so both see the same load on the machine.
+        if q1 {
+            try measure(try babenko(), peak: peak)
+            PyTorchBenchmark.run("q1")
+        }
+        if q2 {
+            try measure(try koch(), peak: peak)
+            PyTorchBenchmark.run("q2")
+        }
+        print(String(format: "\nlunet peak resident memory: %.0f MiB", Stopwatch.peakMemoryMiB()))
     }
 
     /// Q1: Babenko et al.'s network on 3x64x64 Tiny ImageNet images, batch 100.
@@ -60,16 +68,19 @@ enum NNBenchmark {
         let labels = try Tensor<Int32>(shape: [network.inputShape[0]],
                                        scalars: (0..<network.inputShape[0]).map { Int32($0 % (network.classes ?? 1)) })
         var timings = LayerTimings(count: network.model.count)
+        let optimizer = try Adam(parameters: network.model.parameters, learningRate: 1e-4, amsgrad: true)
         let steps = 3
         for step in 0...steps {
             // The first step warms up (workspaces, page faults) and is not counted.
-            try trainingStep(network, x, labels, timings: &timings, counted: step > 0)
+            let misses = StorageAllocator.missCount
+            try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0)
+            print("  step \(step): \(StorageAllocator.missCount - misses) large allocations missed the buffer cache")
         }
         timings.report(network, peak: peak, steps: steps)
     }
 
-    /// Forward and backward layer by layer (as Sequential does), timing each, then SGD.
-    static func trainingStep(_ network: Network, _ x: Tensor<Float>, _ labels: Tensor<Int32>,
+    /// Forward and backward layer by layer (as Sequential does), timing each, then Adam.
+    static func trainingStep(_ network: Network, _ x: Tensor<Float>, _ labels: Tensor<Int32>, _ optimizer: Adam,
                              timings: inout LayerTimings, counted: Bool) throws {
         var step = LayerTimings(count: network.model.count)
         let layers = network.model.layers
@@ -87,7 +98,10 @@ enum NNBenchmark {
             let input = i == 0 ? x : outputs[i - 1]
             total += try record(&step, i, forward: false) { gradient = try layers[i].backward(input, gradient) }
         }
-        total += Stopwatch.seconds { sgdUpdate(network.model.parameters, learningRate: 1e-3) }
+        total += try Stopwatch.seconds {
+            try optimizer.step()
+            optimizer.zeroGrad()
+        }
         guard counted else { return }
         timings.add(step, total: total)
     }
@@ -96,18 +110,6 @@ enum NNBenchmark {
         let seconds = try Stopwatch.seconds(body)
         if forward { timings.forward[layer] += seconds } else { timings.backward[layer] += seconds }
         return seconds
-    }
-
-    /// `w -= lr * dw; dw = 0`: the optimizer's work in its simplest form.
-    static func sgdUpdate(_ parameters: [Parameter], learningRate: Float) {
-        for parameter in parameters {
-            parameter.gradient.withUnsafeBufferPointer { g in
-                parameter.value.withUnsafeMutableBufferPointer { w in
-                    for i in w.indices { w[i] -= learningRate * g[i] }
-                }
-            }
-            parameter.zeroGradient()
-        }
     }
 
     /// GFLOP/s of one large square product, the yardstick for the convolutions.
