@@ -74,7 +74,9 @@ enum NNBenchmark {
             // The first step warms up (workspaces, page faults) and is not counted.
             let misses = StorageAllocator.missCount
             try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0)
-            print("  step \(step): \(StorageAllocator.missCount - misses) large allocations missed the buffer cache")
+            print(String(format: "  step %d: %d large allocations missed the buffer cache; peak %.0f MiB, cache %.0f MiB",
+                         step, StorageAllocator.missCount - misses, Stopwatch.peakMemoryMiB(),
+                         Double(StorageAllocator.cachedByteCount) / 1048576))
         }
         timings.report(network, peak: peak, steps: steps)
     }
@@ -97,6 +99,8 @@ enum NNBenchmark {
         for i in layers.indices.reversed() {
             let input = i == 0 ? x : outputs[i - 1]
             total += try record(&step, i, forward: false) { gradient = try layers[i].backward(input, gradient) }
+            // As Sequential does: an output is done with once its layer's backward ran.
+            outputs.removeLast()
         }
         total += try Stopwatch.seconds {
             try optimizer.step()

@@ -24,6 +24,21 @@ final class SequentialTests: XCTestCase {
         XCTAssertThrowsError(try net.setNamedBuffer("2.running_max", try .zeros([2])))
     }
 
+    /// Backward releases the activations as it goes; a second backward (or one
+    /// after another input's forward) recomputes them and gets the same gradients.
+    func testBackwardTwiceGivesTheSameGradients() throws {
+        let net = try smallNet()
+        net.setTraining(false)
+        let x = try Tensor<Float>.randn([5, 1, 4, 4], seed: 1)
+        let g = try Tensor<Float>.randn([5, 3], seed: 2)
+        _ = try net.forward(x)
+        let first = try net.backward(x, g)
+        let second = try net.backward(x, g)
+        XCTAssertTrue(first.isIdentical(to: second))
+        _ = try net.forward(try Tensor<Float>.randn([5, 1, 4, 4], seed: 3))
+        XCTAssertTrue(try net.backward(x, g).isIdentical(to: first))
+    }
+
     func testOutputsAreTheNeuralCodes() throws {
         let net = try smallNet()
         net.setTraining(false)

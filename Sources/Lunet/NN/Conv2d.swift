@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 2-d convolution (cross-correlation, as in every framework) over
 /// `[batch, in, h, w]`, weight `[out, in, kh, kw]` as in PyTorch.
 ///
@@ -21,9 +23,13 @@ public final class Conv2d: Module {
     /// `[out]`, nil without bias.
     public let bias: Parameter?
     /// Patch matrix of a chunk, `[in * kh * kw, chunk * oh * ow]`; in backward also its gradient.
-    private let columns = Workspace<Float>()
+    /// Shared by every convolution: layers run one at a time, so one buffer
+    /// serves a whole network (150 MB less on the Babenko network than one per layer).
+    nonisolated(unsafe) private static let columns = Workspace<Float>()
     /// Product of a chunk, `[out, chunk * oh * ow]` (forward output, backward gathered gradient).
-    private let product = Workspace<Float>()
+    nonisolated(unsafe) private static let product = Workspace<Float>()
+    /// Held while a convolution uses the shared buffers.
+    private static let workspaceLock = NSLock()
 
     /// Images per chunk aim for this many product columns, so small outputs still make wide products.
     static let targetColumns = 2048
@@ -102,8 +108,10 @@ public final class Conv2d: Module {
         let batch = input.shape[0]
         let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
         let chunk = chunkSize(g, batch: batch)
-        let col = columns.reserve(g.patchSize * chunk * g.outputPlane)
-        let out = product.reserve(outputChannels * chunk * g.outputPlane)
+        Self.workspaceLock.lock()
+        defer { Self.workspaceLock.unlock() }
+        let col = Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
+        let out = Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let biasValues = bias?.value.scalars
         return input.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { w in
@@ -160,8 +168,10 @@ public final class Conv2d: Module {
             throw inputError("gradOutput has shape \(formatShape(gradOutput.shape)), expected \(formatShape(shape))")
         }
         let chunk = chunkSize(g, batch: batch)
-        let col = columns.reserve(g.patchSize * chunk * g.outputPlane)
-        let gathered = product.reserve(outputChannels * chunk * g.outputPlane)
+        Self.workspaceLock.lock()
+        defer { Self.workspaceLock.unlock() }
+        let col = Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
+        let gathered = Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let outputChannels = outputChannels, bias = bias
         return input.withUnsafeBufferPointer { x in
             gradOutput.withUnsafeBufferPointer { dy in

@@ -78,6 +78,10 @@ public final class Sequential: Module {
         for index in layers.indices.reversed() {
             let layerInput = index == 0 ? input : cachedOutputs[index - 1]
             gradient = try layers[index].backward(layerInput, gradient)
+            // Each output is released once its layer's backward has run, so
+            // gradients reuse the activations' memory; a second backward
+            // recomputes the forward pass.
+            cachedOutputs.removeLast()
         }
         return gradient
     }
