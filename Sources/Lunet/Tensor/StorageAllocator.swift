@@ -14,9 +14,14 @@ import Foundation
 public enum StorageAllocator {
     /// Blocks at least this large are cached when freed.
     static let minimumCachedBytes = 1 << 18
-    /// The cache never holds more than this many bytes (a quarter of memory, at most 8 GiB).
-    nonisolated(unsafe) public static var capacityBytes =
-        Int(min(ProcessInfo.processInfo.physicalMemory / 4, 8 << 30))
+    /// The cache never holds more than this many bytes: `LUNET_BUFFER_CACHE_MB`
+    /// when set (0 turns the cache off), else a quarter of memory, at most 8 GiB.
+    nonisolated(unsafe) public static var capacityBytes: Int = {
+        if let text = ProcessInfo.processInfo.environment["LUNET_BUFFER_CACHE_MB"], let megabytes = Int(text), megabytes >= 0 {
+            return megabytes << 20
+        }
+        return Int(min(ProcessInfo.processInfo.physicalMemory / 4, 8 << 30))
+    }()
 
     private struct Block {
         let pointer: UnsafeMutableRawPointer
