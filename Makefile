@@ -22,8 +22,10 @@ build: deps
 demo: build
 	.build/release/lunet examples/quickstart.lua
 
+# The suite is XCTest; without the flag swift test also starts Swift
+# Testing, whose "0 tests passed" line would close the output.
 test: deps
-	swift test
+	swift test --disable-swift-testing
 
 bench: deps
 	swift build -c release --product LunetBench
