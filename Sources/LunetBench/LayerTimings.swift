@@ -38,8 +38,8 @@ struct LayerTimings {
         let total = forward.reduce(0, +) + backward.reduce(0, +)
         for (i, layer) in network.model.layers.enumerated() {
             let f = forward[i] / Double(count), b = backward[i] / Double(count)
-            var line = String(format: "  %-40@ %7.3f s  %7.3f s  %5.1f%%", "\(i + 1) \(layer.description)" as NSString, f, b,
-                              (f + b) / total * Double(count) * 100)
+            let name = "\(i + 1) \(layer.description)".padding(toLength: 40, withPad: " ", startingAt: 0)
+            var line = "  " + name + String(format: " %7.3f s  %7.3f s  %5.1f%%", f, b, (f + b) / total * Double(count) * 100)
             if let conv = layer as? Conv2d, let flops = try? Self.convolutionFlops(conv, input: shape) {
                 line += String(format: "   %6.1f / %6.1f", flops / f / 1e9, 2 * flops / b / 1e9)
                 convolutionSeconds += f + b

@@ -14,7 +14,17 @@ enum NNBenchmark {
         let classes: Int?
     }
 
-    static func run() throws { try run(q1: true, q2: true) }
+    /// Each network in a process of its own, so each peak memory figure is its own.
+    static func run() throws {
+        for name in ["nn-q1", "nn-q2"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            process.arguments = [name]
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw LunetError("LunetBench \(name) failed") }
+        }
+    }
 
     static func run(q1: Bool, q2: Bool) throws {
         let peak = sgemmPeak()
