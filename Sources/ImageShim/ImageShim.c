@@ -18,6 +18,16 @@ static void on_error(j_common_ptr info) {
 /* Corrupt-data warnings would otherwise be printed to stderr. */
 static void on_message(j_common_ptr info) { (void)info; }
 
+/* Copies libjpeg's last message into `error` and releases the decoder. */
+static int fail(struct jpeg_decompress_struct *info, unsigned char *buffer, char *error, size_t error_size) {
+    char message[JMSG_LENGTH_MAX];
+    (*info->err->format_message)((j_common_ptr)info, message);
+    snprintf(error, error_size, "%s", message);
+    jpeg_destroy_decompress(info);
+    free(buffer);
+    return 0;
+}
+
 int lunet_jpeg_decode(const unsigned char *data, size_t size, int channels,
                       unsigned char **pixels, int *width, int *height,
                       char *error, size_t error_size) {
@@ -28,14 +38,7 @@ int lunet_jpeg_decode(const unsigned char *data, size_t size, int channels,
     info.err = jpeg_std_error(&manager.base);
     manager.base.error_exit = on_error;
     manager.base.output_message = on_message;
-    if (setjmp(manager.jump)) {
-        char message[JMSG_LENGTH_MAX];
-        (*info.err->format_message)((j_common_ptr)&info, message);
-        snprintf(error, error_size, "%s", message);
-        jpeg_destroy_decompress(&info);
-        free(buffer);
-        return 0;
-    }
+    if (setjmp(manager.jump)) return fail(&info, buffer, error, error_size);
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, data, (unsigned long)size);
     jpeg_read_header(&info, TRUE);
@@ -53,14 +56,7 @@ int lunet_jpeg_decode(const unsigned char *data, size_t size, int channels,
         jpeg_read_scanlines(&info, &row, 1);
     }
     /* A truncated file decodes with warnings; treat any as an error. */
-    if (manager.base.num_warnings > 0) {
-        char message[JMSG_LENGTH_MAX];
-        (*info.err->format_message)((j_common_ptr)&info, message);
-        snprintf(error, error_size, "%s", message);
-        jpeg_destroy_decompress(&info);
-        free(buffer);
-        return 0;
-    }
+    if (manager.base.num_warnings > 0) return fail(&info, buffer, error, error_size);
     jpeg_finish_decompress(&info);
     *width = (int)info.output_width;
     *height = (int)info.output_height;

@@ -83,28 +83,24 @@ enum CoreBindings {
 
     /// The module name of a table installed by `LuaInstaller`.
     private static func moduleName(_ call: LuaCall, _ index: Int32) -> String? {
-        let L = call.L
-        let absolute = lua_absindex(L, index)
-        call.push(LuaInstaller.modulesKey)
-        lua_rawget(L, lunet_registryindex())
-        guard lua_type(L, -1) == LUA_TTABLE else { lunet_pop(L, 1); return nil }
-        lua_pushvalue(L, absolute)
-        lua_rawget(L, -2)
-        let name = try? call.string(-1)
-        lunet_pop(L, 2)
-        return name
+        registryString(call, table: LuaInstaller.modulesKey, key: index)
     }
 
     /// Documentation the Lua library registered with `lunet.document(f, text)`.
     private static func luaDoc(_ call: LuaCall, _ index: Int32) -> String? {
+        registryString(call, table: "lunet.docs", key: index)
+    }
+
+    /// `registry[table][value at key]` when it is a string (raw reads only).
+    private static func registryString(_ call: LuaCall, table: String, key index: Int32) -> String? {
         let L = call.L
         let absolute = lua_absindex(L, index)
-        call.push("lunet.docs")
+        call.push(table)
         lua_rawget(L, lunet_registryindex())
         guard lua_type(L, -1) == LUA_TTABLE else { lunet_pop(L, 1); return nil }
         lua_pushvalue(L, absolute)
         lua_rawget(L, -2)
-        let text = try? call.string(-1)
+        let text = lua_type(L, -1) == LUA_TSTRING ? try? call.string(-1) : nil
         lunet_pop(L, 2)
         return text
     }
