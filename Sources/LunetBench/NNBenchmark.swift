@@ -98,16 +98,19 @@ enum NNBenchmark {
         let layers = network.model.layers
         var outputs: [Tensor<Float>] = []
         var total = 0.0
+        let released = try Tensor<Float>.zeros([0])
         for (i, layer) in layers.enumerated() {
             let input = outputs.last ?? x
             total += try record(&step, i, forward: true) { outputs.append(try layer.forward(input)) }
+            // As Sequential does: a ReLU's backward takes its output, so its input can go.
+            if i > 0, layer.backwardAcceptsOutput { outputs[i - 1] = released }
         }
         var gradient = try Tensor<Float>.randn(outputs.last!.shape, seed: 2)
         if network.classes != nil {
             total += try Stopwatch.seconds { gradient = try CrossEntropyLoss().lossAndGradient(outputs.last!, labels).gradient }
         }
         for i in layers.indices.reversed() {
-            let input = i == 0 ? x : outputs[i - 1]
+            let input = i == 0 ? x : layers[i].backwardAcceptsOutput ? outputs[i] : outputs[i - 1]
             total += try record(&step, i, forward: false) { gradient = try layers[i].backward(input, gradient) }
             // As Sequential does: an output is done with once its layer's backward ran.
             outputs.removeLast()

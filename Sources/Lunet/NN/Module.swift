@@ -37,6 +37,11 @@ open class Module {
         throw LunetError("\(label): backward is not implemented")
     }
 
+    /// True when `backward` gives the same result if handed this layer's output
+    /// in place of its input (ReLU: `x > 0` exactly when `max(x, 0) > 0`). A
+    /// container can then free the input as soon as the forward pass is done.
+    open var backwardAcceptsOutput: Bool { false }
+
     /// Trainable parameters, weight before bias; containers list their children's in order.
     open var parameters: [Parameter] { [] }
 

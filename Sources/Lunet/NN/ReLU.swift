@@ -6,6 +6,8 @@
 public final class ReLU: Module {
     public override init() { super.init() }
 
+    public override var backwardAcceptsOutput: Bool { true }
+
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
         Elementwise.map(input) { x, y, range in
             for i in range { y[i] = Swift.max(x[i], 0) }
