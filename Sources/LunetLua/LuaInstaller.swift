@@ -68,7 +68,9 @@ struct LuaInstaller {
     private func installType(_ entry: FunctionTable.Entry, metatable: String) throws {
         lunet_newtable(L)  // metatable
         call.setField("__name") { call.push(String(metatable.split(separator: ".").last ?? "")) }
-        call.setField("__lunet") { call.push(true) }
+        // getmetatable(x) gives this name, not the table: Lua code cannot reach
+        // __gc or plant these methods on another userdata.
+        call.setField("__metatable") { call.push(metatable) }
         call.setField("__gc") { lunet_push_function(L, lua_Integer(FunctionTable.gcID)) }
         setFunctions(entry.library.metamethods, ids: entry.metamethodIDs)
         lunet_newtable(L)  // methods
@@ -83,9 +85,28 @@ struct LuaInstaller {
         call.push("__index")
         lunet_insert(L, -2)
         lua_rawset(L, -3)
+        registerAsLunetMetatable()
         call.push(metatable)
         lunet_insert(L, -2)
         lua_rawset(L, lunet_registryindex())
+    }
+
+    /// Adds the metatable at the top of the stack to the registry's set of
+    /// lunet metatables, by which boxes are recognised.
+    private func registerAsLunetMetatable() {
+        call.push(LuaInstaller.metatablesKey)
+        lua_rawget(L, lunet_registryindex())
+        if lua_type(L, -1) != LUA_TTABLE {
+            lunet_pop(L, 1)
+            lunet_newtable(L)
+            call.push(LuaInstaller.metatablesKey)
+            lua_pushvalue(L, -2)
+            lua_rawset(L, lunet_registryindex())
+        }
+        lua_pushvalue(L, -2)
+        call.push(true)
+        lua_rawset(L, -3)
+        lunet_pop(L, 1)
     }
 
     /// Replaces the methods table at the top with an `__index` function that
@@ -110,4 +131,5 @@ struct LuaInstaller {
     }
 
     static let modulesKey = "lunet.modules"
+    static let metatablesKey = "lunet.metatables"
 }

@@ -50,14 +50,21 @@ extension LuaCall {
 
     /// The object boxed at `index` if it is a lunet userdata still alive.
     public func boxedObject(at index: Int32) -> AnyObject? {
-        guard lua_type(L, index) == LUA_TUSERDATA, let slot = lua_touserdata(L, index),
-              lua_getmetatable(L, index) != 0 else { return nil }
-        push("__lunet")
-        lua_rawget(L, -2)
-        let isLunet = lua_toboolean(L, -1) != 0
-        lunet_pop(L, 2)
-        guard isLunet, let pointer = slot.load(as: UnsafeMutableRawPointer?.self) else { return nil }
+        guard let slot = boxSlot(at: index), let pointer = slot.load(as: UnsafeMutableRawPointer?.self) else { return nil }
         return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// The pointer slot of a userdata made by `pushObject`: one whose metatable
+    /// is one of lunet's (by identity, in the registry) and whose size is a pointer's.
+    private func boxSlot(at index: Int32) -> UnsafeMutableRawPointer? {
+        guard lua_type(L, index) == LUA_TUSERDATA, lua_rawlen(L, index) == MemoryLayout<UnsafeMutableRawPointer?>.size,
+              let slot = lua_touserdata(L, index), lua_getmetatable(L, index) != 0 else { return nil }
+        push(LuaInstaller.metatablesKey)
+        lua_rawget(L, lunet_registryindex())
+        lunet_insert(L, -2)
+        let isLunet = lua_type(L, -2) == LUA_TTABLE && lua_rawget(L, -2) == LUA_TBOOLEAN
+        lunet_pop(L, 2)
+        return isLunet ? slot : nil
     }
 
     /// The object at `index` as `T`, or an argument error naming `expected`.
@@ -68,8 +75,7 @@ extension LuaCall {
 
     /// Releases the box at `index`; a second call finds the slot empty.
     func releaseBox(at index: Int32) {
-        guard lua_type(L, index) == LUA_TUSERDATA, let slot = lua_touserdata(L, index),
-              let pointer = slot.load(as: UnsafeMutableRawPointer?.self) else { return }
+        guard let slot = boxSlot(at: index), let pointer = slot.load(as: UnsafeMutableRawPointer?.self) else { return }
         slot.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         Unmanaged<AnyObject>.fromOpaque(pointer).release()
     }

@@ -80,9 +80,18 @@ final class TensorBindingTests: LuaTestCase {
     }
 
     func testGcTwiceIsSafe() throws {
-        try run("local x = tensor.zeros(2); local gc = getmetatable(x).__gc; gc(x); gc(x)")
-        assertError("local x = tensor.zeros(2); getmetatable(x).__gc(x); return x:sum()",
+        try run("local x = tensor.zeros(2); local gc = debug.getmetatable(x).__gc; gc(x); gc(x)")
+        assertError("local x = tensor.zeros(2); debug.getmetatable(x).__gc(x); return x:sum()",
                     "test:1: calling 'sum' on bad self (tensor expected, got userdata)")
+    }
+
+    func testOtherUserdataIsNeverTakenForABox() throws {
+        XCTAssertEqual(try eval("getmetatable(tensor.zeros(1))"), ["lunet.Tensor"])
+        // Neither lunet's __gc nor a copied marker makes a file handle a box.
+        try run("debug.getmetatable(tensor.zeros(2)).__gc(io.stdout)")
+        try run("debug.getmetatable(io.stdout).__lunet = true")
+        XCTAssertEqual(try eval("tensor.isTensor(io.stdout)"), ["false"])
+        XCTAssertEqual(try eval("io.stdout ~= nil and io.type(io.stdout)"), ["file"])
     }
 
     func testSaveAndLoadNpyFromLua() throws {
