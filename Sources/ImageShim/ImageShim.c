@@ -44,6 +44,13 @@ int lunet_jpeg_decode(const unsigned char *data, size_t size, int channels,
     jpeg_read_header(&info, TRUE);
     info.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&info);
+    /* Refuse before allocating what a corrupt or hostile header asks for. */
+    if (info.output_width > 32768 || info.output_height > 32768) {
+        snprintf(error, error_size, "a %ux%u image is larger than the 32768x32768 lunet decodes",
+                 info.output_width, info.output_height);
+        jpeg_destroy_decompress(&info);
+        return 0;
+    }
     size_t stride = (size_t)info.output_width * (size_t)info.output_components;
     buffer = malloc(stride * info.output_height);
     if (buffer == NULL) {

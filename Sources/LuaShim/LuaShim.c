@@ -74,7 +74,8 @@ int lunet_pcall(lua_State *L, int nargs, int nresults, int traceback) {
     int status = lua_pcall(L, nargs, nresults, traceback ? base : 0);
     signal(SIGINT, previous);
     running_state = previous_state;
-    lua_sethook(L, NULL, 0, 0);
+    /* Only our stop hook is removed; a hook the user set with debug.sethook stays. */
+    if (lua_gethook(L) == stop_hook) lua_sethook(L, NULL, 0, 0);
     if (traceback) lua_remove(L, base);
     return status;
 }

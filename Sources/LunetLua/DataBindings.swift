@@ -73,6 +73,10 @@ enum DataBindings {
     }
 
     static func fromTensors(_ images: Tensor<UInt8>, _ labels: Tensor<Int32>, classes: LuaTable?) throws -> Dataset {
+        let highest = Int(labels.scalars.max() ?? 0)
+        guard labels.scalars.allSatisfy({ $0 >= 1 }), classes != nil || highest <= Swift.max(labels.count, 1) else {
+            throw LunetError("data.dataset: labels must be 1-based class numbers (1..\(labels.count) without a 'classes' list)")
+        }
         let zeroBased = labels.withUnsafeBufferPointer { src in
             Tensor<Int32>(unsafeUninitializedShape: labels.shape) { dst in
                 for i in 0..<dst.count { dst[i] = src[i] - 1 }

@@ -139,6 +139,7 @@ enum DatasetBindings {
                 throw call.typeError(2, expected: "list of fractions")
             }
             let parts = try ds.split(table.array.map { $0.doubleValue! })
+            try call.reserveStack(parts.count)
             for part in parts { call.push(part) }
             return Int32(parts.count)
         },

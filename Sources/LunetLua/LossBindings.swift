@@ -90,6 +90,8 @@ enum LossBindings {
                 throw call.argumentError(3, "label \(label) at position \(row + 1) is not a class in 1..\(classes)")
             }
         }
+        // Shifting is safe only once the labels are known to be in range.
+        guard logits.rank == 2, labels.rank == 1 else { return (logits, labels) }
         return (logits, labels.mapped { $0 - 1 })
     }
 }

@@ -15,6 +15,7 @@ extension LuaValue {
         case LUA_TSTRING: return .string(try call.string(index))
         case LUA_TTABLE:
             guard depth < 16 else { throw LunetError("table is nested too deeply (or contains itself)") }
+            try call.reserveStack(4)
             return .table(try readTable(call, at: index, depth: depth))
         case LUA_TFUNCTION:
             lua_pushvalue(L, index)
@@ -45,7 +46,7 @@ extension LuaValue {
             case LUA_TNUMBER where lunet_isinteger(L, -2) != 0:
                 numbered[Int(lua_tointegerx(L, -2, nil))] = value
             default:
-                lunet_pop(L, 2)
+                lunet_pop(L, 1)  // the key; the deferred pop takes the value
                 throw LunetError("table keys must be strings or integers")
             }
         }
@@ -84,6 +85,7 @@ extension LuaCall {
     }
 
     public func push(_ table: LuaTable) {
+        guard lua_checkstack(L, 3) != 0 else { pushNil(); return }  // nesting is bounded by LuaValue.read
         lua_createtable(L, Int32(table.array.count), Int32(table.fields.count))
         for (i, value) in table.array.enumerated() {
             push(value)

@@ -43,6 +43,14 @@ public struct LuaCall {
         argumentError(index, "\(expected) expected, got \(typeName(at: index))")
     }
 
+    /// Makes room for `slots` more values on the stack; a C function is only
+    /// promised 20. Fails (without raising) when Lua cannot grow the stack.
+    public func reserveStack(_ slots: Int) throws {
+        guard slots <= 20 || (slots < 1_000_000 && lua_checkstack(L, Int32(slots)) != 0) else {
+            throw LunetError("too many values for Lua's stack (\(slots))")
+        }
+    }
+
     // MARK: Scalars
 
     public func number(_ index: Int32) throws -> Double {
@@ -81,6 +89,16 @@ public struct LuaCall {
         let value = try integer(index)
         guard value >= 1 else { throw argumentError(index, "positive integer expected, got \(value)") }
         return value
+    }
+
+    /// A 1-based position from Lua, returned 0-based. Values far outside any
+    /// size are clamped, so later arithmetic (and messages adding 1 back) cannot overflow.
+    public func zeroBasedIndex(_ index: Int32) throws -> Int {
+        Self.zeroBased(try integer(index))
+    }
+
+    static func zeroBased(_ value: Int) -> Int {
+        Swift.min(Swift.max(value, -(1 << 53)), 1 << 53) - 1
     }
 
     /// A 1-based dimension of a tensor of `rank`, returned 0-based.

@@ -116,7 +116,7 @@ struct LuaInstaller {
             local methods, getter = ...
             return function(self, key)
               local method = methods[key]
-              if method ~= nil then return method end
+              if method ~= nil or type(key) ~= "string" then return method end
               return getter(self, key)
             end
             """

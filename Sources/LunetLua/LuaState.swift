@@ -75,7 +75,13 @@ public final class LuaState {
 
     /// Loads a chunk; on a syntax error returns its message (the stack is unchanged).
     public func load(_ code: String, name: String) -> String? {
-        let status = code.withCString { lunet_loadbuffer(L, $0, strlen($0), name) }
+        // The byte count, not strlen: a chunk may hold NUL bytes (precompiled or binary strings).
+        var bytes = Array(code.utf8) + [0]
+        let status = bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                lunet_loadbuffer(L, $0, buffer.count - 1, name)
+            }
+        }
         if status == LUA_OK { return nil }
         let message = LuaCall(L).errorMessage(at: -1)
         lunet_pop(L, 1)

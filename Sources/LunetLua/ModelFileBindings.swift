@@ -12,10 +12,7 @@ enum ModelFileBindings {
             return 0
         },
         LuaFunction("load", "nn.load(path)", "Reads a model written by nn.save; its outputs are bit-identical to the saved one's.") { call in
-            let model = try ModelFile.load(try call.string(1), build: ModuleFactory.make)
-            // The weights were just read: tell the collector what the model holds.
-            let bytes = ModelFile.namedTensors(of: model).reduce(0) { $0 + $1.value.byteCount }
-            call.pushObject(model, metatable: LuaTypeName.module, externalBytes: bytes)
+            call.push(newModule: try ModelFile.load(try call.string(1), build: ModuleFactory.make))
             return 1
         },
     ])

@@ -106,7 +106,7 @@ enum ModuleBindings {
             return returnSelf(call)
         },
         LuaFunction("get", "model:get(i)", "The i-th layer (1-based) of an nn.Sequential.") { call in
-            let layer = try sequential(call, "get").layer(at: try call.integer(2) - 1)
+            let layer = try sequential(call, "get").layer(at: try call.zeroBasedIndex(2))
             call.pushObject(layer, metatable: LuaTypeName.module)
             return 1
         },
@@ -148,5 +148,16 @@ enum ModuleBindings {
             call.push(buffer.value)
         }
         return 1
+    }
+}
+
+extension LuaCall {
+    /// Boxes a module just made (constructor, nn.load) and tells Lua's collector
+    /// the bytes of its weights, gradients and buffers, which it cannot see:
+    /// a loop making layers would otherwise grow without bound.
+    public func push(newModule module: Module) {
+        let bytes = module.parameters.reduce(0) { $0 + $1.value.byteCount + $1.gradient.byteCount }
+            + module.allModules.flatMap(\.buffers).reduce(0) { $0 + $1.value.byteCount }
+        pushObject(module, metatable: LuaTypeName.module, externalBytes: bytes)
     }
 }

@@ -12,7 +12,7 @@ enum NNBindings {
     static let weightOptions: Set<String> = ["bias", "init", "seed", "l2"]
 
     static func push(_ call: LuaCall, _ module: Module) -> Int32 {
-        call.pushObject(module, metatable: LuaTypeName.module)
+        call.push(newModule: module)
         return 1
     }
 

@@ -13,9 +13,9 @@ enum TensorBindings {
 
     static func filled(_ call: LuaCall, _ name: String, value: (LuaCall) throws -> Double) throws -> Int32 {
         let shape = try call.shape(1)
-        let optionsIndex: Int32 = lua_type(call.L, 1) == LUA_TTABLE ? 2 : Int32(shape.count) + 1
+        let sizesEnd: Int32 = lua_type(call.L, 1) == LUA_TTABLE ? 1 : Int32(shape.count)
         let v = try value(call)
-        let options = try call.options(optionsIndex + (name == "full" && lua_type(call.L, 1) == LUA_TTABLE ? 1 : 0),
+        let options = try call.options(try optionsIndex(call, after: sizesEnd + (name == "full" ? 1 : 0)),
                                        for: "tensor.\(name)", allowed: ["dtype"])
         call.push(try make(options) { dtype in
             switch dtype {
@@ -27,10 +27,20 @@ enum TensorBindings {
         return 1
     }
 
+    /// The options table's position: right after the sizes (and value). Anything
+    /// further is a mistake, such as a nil among the sizes, so it is an error.
+    static func optionsIndex(_ call: LuaCall, after last: Int32) throws -> Int32 {
+        guard call.argumentCount <= last + 1 else {
+            throw call.argumentError(last + 1, "sizes and an options table expected, got \(call.typeName(at: last + 1)) followed by more arguments")
+        }
+        return last + 1
+    }
+
     static func random(_ call: LuaCall, _ name: String, normal: Bool) throws -> Int32 {
         let shape = try call.shape(1)
-        let optionsIndex: Int32 = lua_type(call.L, 1) == LUA_TTABLE ? 2 : Int32(shape.count) + 1
-        let options = try call.options(optionsIndex, for: "tensor.\(name)", allowed: ["seed", "mean", "std", "low", "high"])
+        let sizesEnd: Int32 = lua_type(call.L, 1) == LUA_TTABLE ? 1 : Int32(shape.count)
+        let options = try call.options(try optionsIndex(call, after: sizesEnd), for: "tensor.\(name)",
+                                       allowed: ["seed", "mean", "std", "low", "high"])
         var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
         if normal {
             call.push(try Tensor<Float>.randn(shape, mean: options.float("mean", default: 0),

@@ -7,7 +7,7 @@ extension TensorBindings {
     /// Lua's 1-based multi-index arguments from `first` to `last`, 0-based.
     static func position(_ call: LuaCall, from first: Int32, to last: Int32) throws -> [Int] {
         guard first <= last else { return [] }
-        return try (first...last).map { try call.integer($0) - 1 }
+        return try (first...last).map { try call.zeroBasedIndex($0) }
     }
 
     /// One operand of an arithmetic operator: a Float32 tensor or a number.
@@ -134,13 +134,13 @@ extension TensorBindings {
     ]
 
     static let shapeMethods: [LuaFunction] = [
-        LuaFunction("reshape", "x:reshape(shape)", "The same elements in another shape (one size may be -1).") { call in
+        LuaFunction("reshape", "x:reshape(shape)", "The same elements in another shape (one size may be -1); a new tensor, so writing to it leaves x as it was.") { call in
             let t = try call.tensor(1)
             let shape: [Int]
             if lua_type(call.L, 2) == LUA_TTABLE, case .table(let table) = try call.value(2) {
                 shape = try table.array.map { guard case .integer(let n) = $0 else { throw call.argumentError(2, "shape must be integers") }; return n }
             } else {
-                shape = try position(call, from: 2, to: call.argumentCount).map { $0 + 1 }
+                shape = try (2...max(2, call.argumentCount)).map { try call.integer($0) }
             }
             call.push(try t.reshaped(shape))
             return 1
@@ -148,7 +148,7 @@ extension TensorBindings {
         LuaFunction("narrow", "x:narrow(dim, start, length)", "length entries of dimension dim from 1-based start (a copy).") { call in
             let t = try call.tensor(1)
             let dim = try call.dimension(2, rank: t.shape.count)
-            call.push(try t.narrowed(dimension: dim, start: try call.integer(3) - 1, length: try call.integer(4)))
+            call.push(try t.narrowed(dimension: dim, start: try call.zeroBasedIndex(3), length: try call.integer(4)))
             return 1
         },
         LuaFunction("index", "x:index(indices[, dim])", "Entries of dimension dim (default 1) at 1-based indices (Int32 tensor or table), in that order.") { call in
@@ -214,6 +214,7 @@ extension TensorBindings {
         },
         LuaFunction("totable", "x:totable()", "The elements as nested Lua tables (a number for a rank-0 tensor).") { call in
             let t = try call.tensor(1)
+            try call.reserveStack(2 * t.shape.count + 2)
             pushNested(call, t.doubles, shape: t.shape, integral: { if case .float = t { return false }; return true }())
             return 1
         },

@@ -116,14 +116,14 @@ extension LuaCall {
             guard case .int(let t) = box.tensor, t.rank == 1 else {
                 throw typeError(index, expected: "Int32 tensor of rank 1 or table of indices")
             }
-            return t.scalars.map { Int($0) - 1 }
+            return t.scalars.map { Int($0) - 1 }  // Int32 widened: cannot overflow
         }
         guard case .table(let table) = try value(index), table.fields.isEmpty else {
             throw typeError(index, expected: "table of indices")
         }
         return try table.array.map {
             guard case .integer(let i) = $0 else { throw argumentError(index, "\(name) must be integers") }
-            return i - 1
+            return LuaCall.zeroBased(i)
         }
     }
 }

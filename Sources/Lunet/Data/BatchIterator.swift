@@ -25,7 +25,7 @@ public final class BatchIterator {
 
     /// Batches the iteration yields in all.
     public var batchCount: Int {
-        dropLast ? order.count / batchSize : (order.count + batchSize - 1) / batchSize
+        order.count / batchSize + (dropLast || order.count % batchSize == 0 ? 0 : 1)
     }
 
     /// The next `(x, y)`: `x` `[B, C, H, W]` Float32 in `[0, 1]`, `y` `[B]` 0-based

@@ -51,7 +51,7 @@ public enum IDXDataset {
         guard bytes.count >= 4 + 4 * rank else { throw LunetError("'\(path)' is truncated: its header is cut short") }
         let dims = (0..<rank).map { d in (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) } }
         let header = 4 + 4 * rank
-        let needed = dims.reduce(1, *)
+        let needed = try Tensor<UInt8>.elementCount(of: dims)
         guard bytes.count - header == needed else {
             throw LunetError("'\(path)': its header says \(formatShape(dims)) (\(needed) bytes), the file holds \(bytes.count - header)")
         }

@@ -37,6 +37,10 @@ public enum ImageDecoder {
         return bytes.starts(with: [0xFF, 0xD8]) ? 3 : nil
     }
 
+    /// Larger sides are refused before allocating: a corrupt or hostile header
+    /// must not ask for terabytes.
+    static let maximumSide = 1 << 15
+
     static func decodePNG(_ bytes: UnsafeRawBufferPointer, channels: Int, name: String) throws -> DecodedImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
@@ -51,6 +55,10 @@ public enum ImageDecoder {
         // PNG_FORMAT_GRAY is 0; PNG_FORMAT_RGB is the color flag alone (its macro does not import).
         image.format = channels == 1 ? 0 : png_uint_32(PNG_FORMAT_FLAG_COLOR)
         let (width, height) = (Int(image.width), Int(image.height))
+        guard width <= maximumSide, height <= maximumSide else {
+            png_image_free(&image)
+            throw LunetError("'\(name)': a \(width)x\(height) image is larger than the \(maximumSide)x\(maximumSide) lunet decodes")
+        }
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
         guard ok != 0 else {

@@ -84,6 +84,10 @@ public final class ZipSource: DataSource, @unchecked Sendable {
             throw LunetError("cannot read '\(describe(path))': \(String(cString: zip_strerror(archive)))")
         }
         defer { zip_fclose(file) }
+        // The size comes from the archive's own header: check it before trusting it.
+        guard info.size <= 1 << 31 else {
+            throw LunetError("cannot read '\(describe(path))': the archive says it holds \(info.size) bytes, more than lunet reads from one entry")
+        }
         var bytes = [UInt8](repeating: 0, count: Int(info.size))
         let size = bytes.count
         var done = 0

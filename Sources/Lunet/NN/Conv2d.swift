@@ -43,6 +43,10 @@ public final class Conv2d: Module {
               stride.height > 0, stride.width > 0 else {
             throw LunetError("nn.Conv2d: channels, kernel and stride must be positive")
         }
+        try Size2D.checkWindow(kernel: kernel, stride: stride, padding: padding, layer: "nn.Conv2d")
+        guard inputChannels <= 1 << 24, outputChannels <= 1 << 24 else {
+            throw LunetError("nn.Conv2d: at most \(1 << 24) channels, got \(inputChannels) -> \(outputChannels)")
+        }
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernel = kernel

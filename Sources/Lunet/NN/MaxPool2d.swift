@@ -23,6 +23,7 @@ public final class MaxPool2d: Module {
             throw LunetError("nn.MaxPool2d: kernel and stride must be positive")
         }
         if case .explicit = padding { throw LunetError("nn.MaxPool2d: padding must be 'valid' or 'same'") }
+        try Size2D.checkWindow(kernel: kernel, stride: stride, padding: padding, layer: "nn.MaxPool2d")
         self.kernel = kernel
         self.stride = stride
         self.padding = padding

@@ -27,8 +27,12 @@ public final class Sequential: Module {
 
     public var count: Int { layers.count }
 
-    /// Appends a layer (it takes this container's training mode).
-    public func add(_ layer: Module) {
+    /// Appends a layer (it takes this container's training mode). A container
+    /// cannot hold itself, directly or through another container.
+    public func add(_ layer: Module) throws {
+        guard !layer.allModules.contains(where: { $0 === self }) else {
+            throw LunetError("\(label): cannot add a container to itself")
+        }
         layer.setTraining(isTraining)
         layers.append(layer)
         clearCache()

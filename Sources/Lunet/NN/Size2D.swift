@@ -36,4 +36,19 @@ public struct Size2D: Equatable, Sendable {
             throw LunetError("\(owner) configuration: '\(key)' must be a number or a pair of numbers")
         }
     }
+
+    /// Largest kernel, stride or padding a 2-d layer takes: far beyond any
+    /// image, and small enough that no size computed from it overflows.
+    public static let maximumWindow = 1 << 15
+
+    static func checkWindow(kernel: Size2D, stride: Size2D, padding: Padding, layer: String) throws {
+        var largest = Swift.max(kernel.height, kernel.width, stride.height, stride.width)
+        if case .explicit(let n) = padding {
+            guard n >= 0 else { throw LunetError("\(layer): padding must be non-negative, got \(n)") }
+            largest = Swift.max(largest, n)
+        }
+        guard largest <= maximumWindow else {
+            throw LunetError("\(layer): kernel, stride and padding must be at most \(maximumWindow), got \(largest)")
+        }
+    }
 }

@@ -13,8 +13,8 @@ public enum WeightInitializer: String, Sendable, CaseIterable {
     /// convolution, channels times the kernel area).
     public func weight(_ shape: [Int], fanIn: Int, fanOut: Int, generator: inout RandomGenerator) throws -> Tensor<Float> {
         let limit: Double = switch self {
-        case .glorot: (6.0 / Double(Swift.max(fanIn + fanOut, 1))).squareRoot()
-        case .he: (6.0 / Double(Swift.max(fanIn, 1))).squareRoot()
+        case .glorot: (6.0 / Swift.max(Double(fanIn) + Double(fanOut), 1)).squareRoot()
+        case .he: (6.0 / Swift.max(Double(fanIn), 1)).squareRoot()
         }
         return try Tensor.rand(shape, low: Float(-limit), high: Float(limit), generator: &generator)
     }

@@ -6,6 +6,7 @@ extension Tensor {
     /// `[0, 1, ..., n-1]` as a rank-1 tensor.
     public static func arange(_ n: Int) throws -> Tensor {
         guard n >= 0 else { throw LunetError("arange: expected a non-negative count, got \(n)") }
+        _ = try elementCount(of: [n])
         return Tensor(unsafeUninitializedShape: [n]) { buffer in
             for i in 0..<n { buffer[i] = Element(converting: Double(i)) }
         }

@@ -33,8 +33,8 @@ extension Tensor {
     /// `length` entries of dimension `dim` starting at 0-based `start` (a copy).
     public func narrowed(dimension dim: Int, start: Int, length: Int) throws -> Tensor {
         try checkDimension(dim, "narrow")
-        guard start >= 0, length >= 0, start + length <= shape[dim] else {
-            throw LunetError("narrow: range \(start + 1)..\(start + length) out of bounds for dimension \(dim + 1) of size \(shape[dim])")
+        guard start >= 0, start <= shape[dim], length >= 0, length <= shape[dim] - start else {
+            throw LunetError("narrow: \(length) entries from \(start + 1) are out of bounds for dimension \(dim + 1) of size \(shape[dim])")
         }
         var newShape = shape
         newShape[dim] = length

@@ -1,3 +1,7 @@
+import Foundation
+
+private let physicalMemoryBytes = Double(ProcessInfo.processInfo.physicalMemory)
+
 /// A contiguous, row-major, n-dimensional array with value semantics.
 ///
 /// Copies share storage until one of them is written to. `Tensor<Float>` is the
@@ -61,6 +65,9 @@ public struct Tensor<Element: TensorElement>: Sendable {
 
     /// Checks a shape (non-negative sizes) and returns its element count.
     public static func elementCount(of shape: [Int]) throws -> Int {
+        guard shape.count <= maximumRank else {
+            throw LunetError("a tensor has at most \(maximumRank) dimensions, got \(shape.count)")
+        }
         var count = 1
         for size in shape {
             guard size >= 0 else { throw LunetError("invalid shape \(shape): sizes must be non-negative") }
@@ -68,8 +75,17 @@ public struct Tensor<Element: TensorElement>: Sendable {
             guard !overflow, product <= 1 << 40 else { throw LunetError("shape \(formatShape(shape)) is too large") }
             count = product
         }
+        // A request beyond the machine's memory is a mistake, not a wait for swap:
+        // say so instead of letting the allocation end the process.
+        let bytes = Double(count) * Double(MemoryLayout<Element>.stride)
+        guard bytes <= physicalMemoryBytes else {
+            throw LunetError(String(format: "shape %@ needs %.1f GB, more than this machine's %.1f GB of memory",
+                                    formatShape(shape), bytes / 1e9, physicalMemoryBytes / 1e9))
+        }
         return count
     }
+
+    public static var maximumRank: Int { 32 }
 
     public var rank: Int { shape.count }
     public var count: Int { storage.count }
@@ -138,7 +154,12 @@ public struct Tensor<Element: TensorElement>: Sendable {
     public func reshaped(_ newShape: [Int]) throws -> Tensor<Element> {
         var resolved = newShape
         if let inferred = newShape.firstIndex(of: -1) {
-            let known = newShape.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+            var known = 1
+            for (d, size) in newShape.enumerated() where d != inferred {
+                let (product, overflow) = known.multipliedReportingOverflow(by: size)
+                guard !overflow, size >= 0 else { throw LunetError("cannot reshape \(summary) to \(newShape)") }
+                known = product
+            }
             guard known > 0, count % known == 0 else {
                 throw LunetError("cannot reshape \(summary) to \(newShape)")
             }

@@ -1,0 +1,66 @@
+import LunetLua
+import XCTest
+
+/// Inputs a careless or hostile script can give: each must be a Lua error,
+/// never a crash, a trap or a silently ignored argument.
+final class HostileInputTests: LuaTestCase {
+    func testHugeAndDeepShapesAreErrors() {
+        assertError("tensor.arange(2^40)", "test:1: shape 1099511627776 needs 4398.0 GB, more than this machine's \(memoryText) GB of memory")
+        assertError("nn.Linear(1000000, 1000000)", "test:1: shape 1000000x1000000 needs 4000.0 GB, more than this machine's \(memoryText) GB of memory")
+        assertError("local s = {} for i = 1, 40 do s[i] = 1 end; tensor.zeros(s)", "test:1: a tensor has at most 32 dimensions, got 40")
+        assertError("nn.Conv2d(1, 1, 3, {padding = 100000})", "test:1: nn.Conv2d: kernel, stride and padding must be at most 32768, got 100000")
+    }
+
+    var memoryText: String {
+        String(format: "%.1f", Double(ProcessInfo.processInfo.physicalMemory) / 1e9)
+    }
+
+    func testExtremeIndicesAreErrorsNotTraps() {
+        assertError("tensor.zeros(2):get(math.mininteger)", "test:1: index -9007199254740992 out of range for dimension 1 of size 2")
+        assertError("tensor.zeros(3):narrow(1, 2, math.maxinteger)",
+                    "test:1: narrow: 9223372036854775807 entries from 2 are out of bounds for dimension 1 of size 3")
+        assertError("tensor.zeros(3):index({math.mininteger})", "test:1: index: index -9007199254740992 out of range for dimension 1 of size 3")
+        assertError("nn.Sequential{nn.ReLU()}:get(math.mininteger)", "test:1: nn.Sequential: index -9007199254740992 out of range for 1 layer")
+        assertError("tensor.zeros(4):reshape(2^31, 2^31, 2^31, -1)", "test:1: cannot reshape Float32 tensor of shape 4 to [2147483648, 2147483648, 2147483648, -1]")
+        assertError("data.dataset(tensor.zeros({1, 1, 2, 2}, {dtype = 'uint8'}), tensor.from({-2147483648}, {dtype = 'int32'}))",
+                    "test:1: data.dataset: labels must be 1-based class numbers (1..1 without a 'classes' list)")
+    }
+
+    func testManyResultsGrowTheStack() throws {
+        let count = try eval("""
+            select('#', data.dataset(tensor.zeros({1000, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(1000, {dtype = 'int32'}))
+              :split((function() local f = {} for i = 1, 1000 do f[i] = 0.001 end return f end)()))
+            """)
+        XCTAssertEqual(count, ["1000"])
+        XCTAssertEqual(try eval("#tensor.zeros((function() local s = {} for i = 1, 32 do s[i] = 1 end return s end)()):totable()"), ["1"])
+    }
+
+    func testContainersCannotHoldThemselves() {
+        assertError("local s = nn.Sequential(); s:add(s)", "test:1: nn.Sequential: cannot add a container to itself")
+        assertError("local a, b = nn.Sequential(), nn.Sequential(); a:add(b); b:add(a)", "test:1: nn.Sequential: cannot add a container to itself")
+    }
+
+    func testArgumentsAfterANilAreNotIgnored() throws {
+        assertError("tensor.zeros(2, nil, {dtype = 'int32'})",
+                    "test:1: bad argument #2 to 'zeros' (sizes and an options table expected, got nil followed by more arguments)")
+        XCTAssertEqual(try eval("tensor.zeros(2, 3, {dtype = 'int32'}):type(), tensor.full({2}, 3, {dtype = 'uint8'}):type()"), ["Int32", "UInt8"])
+    }
+
+    func testNonStringKeysOfObjectsAreNil() throws {
+        XCTAssertEqual(try eval("nn.Linear(2, 2)[1], tensor.zeros(2)[true]"), ["nil", "nil"])
+    }
+
+    func testLayersReportTheirMemoryToTheCollector() throws {
+        // 40 layers of 2 x 16 MB: unreported, Lua would keep them all (1.3 GB more).
+        let before = try residentKilobytes()
+        try run("for i = 1, 40 do local m = nn.Linear(2048, 2048) end")
+        let growth = try residentKilobytes() - before
+        XCTAssertLessThan(growth, 600 << 10, "resident set grew by \(growth) KB")
+    }
+
+    func residentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?
+            .split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    }
+}
