@@ -91,8 +91,12 @@ enum DatasetBindings {
             let ds = try call.dataset(1)
             let size = try call.positiveInteger(2)
             let options = try call.options(3, for: "ds:batches", allowed: ["shuffle", "seed", "dropLast"])
+            let shuffle = try options.boolean("shuffle", default: false)
+            if options.has("seed"), !shuffle {
+                throw LunetError("option 'seed' for ds:batches only applies with shuffle = true")
+            }
             var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
-            let iterator = try BatchIterator(ds, batchSize: size, shuffle: try options.boolean("shuffle", default: false),
+            let iterator = try BatchIterator(ds, batchSize: size, shuffle: shuffle,
                                              generator: &generator, dropLast: try options.boolean("dropLast", default: false))
             call.pushObject(BatchIteratorBox(iterator), metatable: BatchIteratorBox.metatable)
             return 1

@@ -13,7 +13,7 @@ extension TripletLoss: LuaNamed {
 enum LossBindings {
     static let metatable = "lunet.Criterion"
 
-    static let module = LuaLibrary(.module("nn"), doc: "Layers, containers, losses and model files.", functions: [
+    static let module = LuaLibrary(.module("nn"), doc: NNBindings.moduleDoc, functions: [
         LuaFunction("CrossEntropy", "nn.CrossEntropy()", "Softmax cross-entropy on logits [batch, classes] with 1-based Int32 labels, mean over the batch (log-softmax fused, stable).") { call in
             call.pushObject(CrossEntropyLoss(), metatable: metatable)
             return 1

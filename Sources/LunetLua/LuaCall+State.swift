@@ -42,25 +42,4 @@ extension LuaCall {
         lua_rawget(L, -2)
         lunet_remove(L, -2)
     }
-
-    /// Calls the function at `index` with the arguments `pushArguments` pushes,
-    /// protected; a Lua error becomes a thrown `LuaRaisedError`. Returns the
-    /// number of results left on the stack.
-    public func callFunction(at index: Int32, results: Int32 = 1, _ pushArguments: () throws -> Int32) throws -> Int32 {
-        let top = lua_gettop(L)
-        lua_pushvalue(L, index)
-        let count: Int32
-        do {
-            count = try pushArguments()
-        } catch {
-            lua_settop(L, top)
-            throw error
-        }
-        guard lunet_pcall(L, count, results, 0) == LUA_OK else {
-            let message = errorMessage(at: -1)
-            lua_settop(L, top)
-            throw LuaRaisedError(message: message)
-        }
-        return lua_gettop(L) - top
-    }
 }

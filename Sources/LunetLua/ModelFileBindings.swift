@@ -5,7 +5,7 @@ import Lunet
 /// `tensor.loadSafetensors` for dictionaries of tensors, both in the
 /// `.safetensors` format that PyTorch and NumPy read.
 enum ModelFileBindings {
-    static let models = LuaLibrary(.module("nn"), doc: "Layers, containers, losses and model files.", functions: [
+    static let models = LuaLibrary(.module("nn"), doc: NNBindings.moduleDoc, functions: [
         LuaFunction("save", "nn.save(model, path)", "Writes the model (architecture, weights, batch-norm statistics) as .safetensors, atomically.") { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             try ModelFile.save(model, to: try call.string(2))
@@ -17,7 +17,7 @@ enum ModelFileBindings {
         },
     ])
 
-    static let tensors = LuaLibrary(.module("tensor"), doc: "n-dimensional arrays (Float32, UInt8, Int32).", functions: [
+    static let tensors = LuaLibrary(.module("tensor"), doc: TensorBindings.moduleDoc, functions: [
         LuaFunction("saveSafetensors", "tensor.saveSafetensors(tensors, path[, metadata])", "Writes a table {name = tensor} as .safetensors (F32, U8, I32), with optional string metadata {key = 'value'}.") { call in
             let list = try namedTensors(call, 1)
             let path = try call.string(2)

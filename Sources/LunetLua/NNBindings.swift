@@ -11,6 +11,9 @@ enum NNBindings {
     /// Options every weighted layer takes.
     static let weightOptions: Set<String> = ["bias", "init", "seed", "l2"]
 
+    /// What `help(nn)` says; several libraries fill the `nn` table.
+    static let moduleDoc = "Layers (Torch-style modules with forward and backward), containers, losses and model files."
+
     static func push(_ call: LuaCall, _ module: Module) -> Int32 {
         call.push(newModule: module)
         return 1
@@ -60,7 +63,7 @@ enum NNBindings {
         return WeightInitializer(rawValue: name)!
     }
 
-    static let module = LuaLibrary(.module("nn"), doc: "Neural-network layers (Torch-style modules with forward and backward).",
+    static let module = LuaLibrary(.module("nn"), doc: moduleDoc,
                                    functions: layers + activations)
 
     static let layers: [LuaFunction] = [

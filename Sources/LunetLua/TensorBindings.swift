@@ -6,6 +6,9 @@ import Lunet
 enum TensorBindings {
     static let dtypes = ["float32", "uint8", "int32"]
 
+    /// What `help(tensor)` says; model files add to the same table.
+    static let moduleDoc = "n-dimensional arrays (Float32, UInt8, Int32)."
+
     /// Builds a tensor of the dtype named in `options` from a Float32 recipe.
     static func make(_ options: LuaOptions, _ build: (String) throws -> AnyTensor) throws -> AnyTensor {
         try build(try options.choice("dtype", dtypes, default: "float32"))
@@ -52,7 +55,7 @@ enum TensorBindings {
         return 1
     }
 
-    static let module = LuaLibrary(.module("tensor"), doc: "n-dimensional arrays (Float32, UInt8, Int32).", functions: [
+    static let module = LuaLibrary(.module("tensor"), doc: moduleDoc, functions: [
         LuaFunction("zeros", "tensor.zeros(shape[, {dtype=}])", "A tensor of zeros; shape is a table {2, 3} or sizes 2, 3; dtype 'float32' (default), 'uint8' or 'int32'.") { call in
             try filled(call, "zeros") { _ in 0 }
         },

@@ -50,6 +50,17 @@ final class HostileInputTests: LuaTestCase {
         XCTAssertEqual(try eval("nn.Linear(2, 2)[1], tensor.zeros(2)[true]"), ["nil", "nil"])
     }
 
+    func testDatasetIndexWithWrongTypesIsAnError() throws {
+        let folder = NSTemporaryDirectory() + "lunet-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run("data.dataset(tensor.zeros({2, 1, 2, 2}, {dtype = 'uint8'}), tensor.from({1, 2}, {dtype = 'int32'})):save('\(folder)')")
+        XCTAssertEqual(try eval("#data.load('\(folder)')"), ["2"])
+        let index = folder + "/dataset.json"
+        let text = try String(contentsOfFile: index, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"groups\":[]", with: "\"groups\":[1]").write(toFile: index, atomically: true, encoding: .utf8)
+        assertError("data.load('\(folder)')", "test:1: '\(index)': 'groups' must be a list of strings")
+    }
+
     func testLayersReportTheirMemoryToTheCollector() throws {
         // 40 layers of 2 x 16 MB: unreported, Lua would keep them all (1.3 GB more).
         let before = try residentKilobytes()

@@ -19,15 +19,25 @@ public enum DatasetCache {
         } catch {
             throw LunetError("cannot create folder '\(folder)': \(error.localizedDescription)")
         }
+        // The index goes first and comes back last: an interrupted overwrite
+        // leaves a folder without index, never an old index over new arrays.
+        let indexPath = folder + "/dataset.json"
+        if FileManager.default.fileExists(atPath: indexPath) {
+            do {
+                try FileManager.default.removeItem(atPath: indexPath)
+            } catch {
+                throw LunetError("cannot replace '\(indexPath)': \(error.localizedDescription)")
+            }
+        }
         try NumpyFile.save(.byte(dataset.images), to: folder + "/images.npy")
         try NumpyFile.save(.int(dataset.labels), to: folder + "/labels.npy")
-        var index: [String: Any] = ["format": format, "version": version, "count": dataset.count,
-                                    "classes": dataset.classes, "groups": dataset.groups]
-        if let descriptions = dataset.descriptions { index["descriptions"] = descriptions }
-        if let classGroups = dataset.classGroups { index["classGroups"] = classGroups }
-        let json = try JSONSerialization.data(withJSONObject: index, options: [.prettyPrinted, .sortedKeys])
-        // Written last: a folder with an index is complete.
-        try AtomicFile.write(json, to: folder + "/dataset.json")
+        var index: [String: JSONValue] = [
+            "format": .string(format), "version": .int(version), "count": .int(dataset.count),
+            "classes": .array(dataset.classes.map(JSONValue.string)), "groups": .array(dataset.groups.map(JSONValue.string)),
+        ]
+        if let descriptions = dataset.descriptions { index["descriptions"] = .array(descriptions.map(JSONValue.string)) }
+        if let classGroups = dataset.classGroups { index["classGroups"] = .array(classGroups.map(JSONValue.int)) }
+        try AtomicFile.write(Data(try JSONValue.object(index).encoded().utf8), to: indexPath)
     }
 
     public static func load(_ folder: String) throws -> Dataset {
@@ -35,15 +45,24 @@ public enum DatasetCache {
         guard FileManager.default.fileExists(atPath: indexPath) else {
             throw LunetError("'\(folder)' is not a saved dataset: missing '\(indexPath)' (write one with ds:save(path))")
         }
-        let raw = try AtomicFile.read(indexPath)
-        guard let index = try? JSONSerialization.jsonObject(with: raw) as? [String: Any],
-              index["format"] as? String == format else {
+        let text = String(decoding: try AtomicFile.read(indexPath), as: UTF8.self)
+        guard let index = try? JSONValue.parse(text), index["format"]?.stringValue == format else {
             throw LunetError("'\(indexPath)' is not a lunet dataset index")
         }
-        guard let version = index["version"] as? Int, version <= self.version else {
-            throw LunetError("'\(indexPath)': unsupported dataset index version \(index["version"] ?? "none")")
+        guard let version = index["version"]?.intValue, version <= self.version else {
+            throw LunetError("'\(indexPath)': unsupported dataset index version \(index["version"].map { (try? $0.encoded()) ?? "" } ?? "none")")
         }
-        guard let classes = index["classes"] as? [String] else { throw LunetError("'\(indexPath)' has no class list") }
+        func list<T>(_ key: String, _ read: (JSONValue) -> T?) throws -> [T]? {
+            guard let value = index[key] else { return nil }
+            guard let items = value.arrayValue?.compactMap(read), items.count == value.arrayValue?.count else {
+                throw LunetError("'\(indexPath)': '\(key)' must be a list of \(T.self == String.self ? "strings" : "integers")")
+            }
+            return items
+        }
+        guard let classes = try list("classes", \.stringValue) else { throw LunetError("'\(indexPath)' has no class list") }
+        let descriptions = try list("descriptions", \.stringValue)
+        let groups = try list("groups", \.stringValue) ?? []
+        let classGroups = try list("classGroups", \.intValue)
         guard case .byte(let images) = try NumpyFile.load(folder + "/images.npy") else {
             throw LunetError("'\(folder)/images.npy': expected uint8 images")
         }
@@ -51,9 +70,8 @@ public enum DatasetCache {
             throw LunetError("'\(folder)/labels.npy': expected int32 labels")
         }
         do {
-            return try Dataset(images: images, labels: labels, classes: classes,
-                               descriptions: index["descriptions"] as? [String],
-                               groups: index["groups"] as? [String] ?? [], classGroups: index["classGroups"] as? [Int])
+            return try Dataset(images: images, labels: labels, classes: classes, descriptions: descriptions,
+                               groups: groups, classGroups: classGroups)
         } catch let error as LunetError {
             throw LunetError("'\(folder)' is inconsistent: \(error.message)")
         }
