@@ -27,6 +27,12 @@ public final class BatchNorm: Module {
     public init(_ featureCount: Int, spatialDimensions: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) throws {
         guard featureCount > 0 else { throw LunetError("nn.BatchNorm\(spatialDimensions)d: size must be positive, got \(featureCount)") }
         guard spatialDimensions == 1 || spatialDimensions == 2 else { throw LunetError("nn.BatchNorm: 1 or 2 dimensions") }
+        guard (0...1).contains(momentum) else {
+            throw LunetError("nn.BatchNorm\(spatialDimensions)d: momentum must be in [0, 1], got \(momentum)")
+        }
+        guard epsilon > 0, epsilon.isFinite else {
+            throw LunetError("nn.BatchNorm\(spatialDimensions)d: eps must be positive, got \(epsilon)")
+        }
         self.spatialDimensions = spatialDimensions
         self.featureCount = featureCount
         self.momentum = momentum

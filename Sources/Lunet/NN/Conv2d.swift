@@ -58,6 +58,7 @@ public final class Conv2d: Module {
         weight = Parameter(name: "weight", value: try initializer.weight(
             [outputChannels, inputChannels, kernel.height, kernel.width],
             fanIn: inputChannels * area, fanOut: outputChannels * area, generator: &generator))
+        try Parameter.checkL2(l2, layer: "nn.Conv2d")
         weight.l2 = l2
         self.bias = bias ? Parameter(name: "bias", value: try .zeros([outputChannels])) : nil
         super.init()

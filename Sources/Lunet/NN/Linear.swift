@@ -24,6 +24,7 @@ public final class Linear: Module {
         var generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
         weight = Parameter(name: "weight", value: try initializer.weight(
             [outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, generator: &generator))
+        try Parameter.checkL2(l2, layer: "nn.Linear")
         weight.l2 = l2
         self.bias = bias ? Parameter(name: "bias", value: try .zeros([outputSize])) : nil
         super.init()

@@ -9,6 +9,11 @@ public final class Parameter {
     /// Coefficient of an L2 penalty `l2 * sum(value^2)` added to the loss (Keras' kernel regularizer).
     public var l2: Float = 0
 
+    /// Checks a layer's `l2` option: a penalty is non-negative and finite.
+    public static func checkL2(_ l2: Float, layer: String) throws {
+        guard l2 >= 0, l2.isFinite else { throw LunetError("\(layer): l2 must be a non-negative number, got \(l2)") }
+    }
+
     public init(name: String, value: Tensor<Float>) {
         self.name = name
         self.value = value

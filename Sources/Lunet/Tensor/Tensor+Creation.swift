@@ -16,6 +16,7 @@ extension Tensor {
 extension Tensor where Element == Float {
     /// Uniform in `[low, high)`; from the global generator unless one is given.
     public static func rand(_ shape: [Int], low: Float = 0, high: Float = 1, generator: inout RandomGenerator) throws -> Tensor {
+        guard low <= high, low.isFinite, high.isFinite else { throw LunetError("rand: expected finite low <= high, got \(low) and \(high)") }
         _ = try elementCount(of: shape)
         return Tensor(unsafeUninitializedShape: shape) { buffer in
             let width = high - low
