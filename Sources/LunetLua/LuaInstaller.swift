@@ -50,19 +50,26 @@ struct LuaInstaller {
         pushModuleTable(path)
         setFunctions(entry.library.functions, ids: entry.functionIDs)
         // Remember which table is which module, for `help`.
-        call.push(LuaInstaller.modulesKey)
+        setInRegistryTable(LuaInstaller.modulesKey) { call.push(path) }
+        lunet_pop(L, 1)
+    }
+
+    /// `registry[key][value at the top] = pushValue()`, creating `registry[key]`
+    /// when missing; the stack is left as it was.
+    private func setInRegistryTable(_ key: String, _ pushValue: () -> Void) {
+        call.push(key)
         lua_rawget(L, lunet_registryindex())
         if lua_type(L, -1) != LUA_TTABLE {
             lunet_pop(L, 1)
             lunet_newtable(L)
-            call.push(LuaInstaller.modulesKey)
+            call.push(key)
             lua_pushvalue(L, -2)
             lua_rawset(L, lunet_registryindex())
         }
         lua_pushvalue(L, -2)
-        call.push(path)
+        pushValue()
         lua_rawset(L, -3)
-        lunet_pop(L, 2)
+        lunet_pop(L, 1)
     }
 
     private func installType(_ entry: FunctionTable.Entry, metatable: String) throws {
@@ -94,19 +101,7 @@ struct LuaInstaller {
     /// Adds the metatable at the top of the stack to the registry's set of
     /// lunet metatables, by which boxes are recognised.
     private func registerAsLunetMetatable() {
-        call.push(LuaInstaller.metatablesKey)
-        lua_rawget(L, lunet_registryindex())
-        if lua_type(L, -1) != LUA_TTABLE {
-            lunet_pop(L, 1)
-            lunet_newtable(L)
-            call.push(LuaInstaller.metatablesKey)
-            lua_pushvalue(L, -2)
-            lua_rawset(L, lunet_registryindex())
-        }
-        lua_pushvalue(L, -2)
-        call.push(true)
-        lua_rawset(L, -3)
-        lunet_pop(L, 1)
+        setInRegistryTable(LuaInstaller.metatablesKey) { call.push(true) }
     }
 
     /// Replaces the methods table at the top with an `__index` function that
