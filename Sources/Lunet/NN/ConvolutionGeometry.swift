@@ -35,18 +35,20 @@ struct ConvolutionGeometry: Equatable {
     /// Output columns `ow` whose input column `ow * stride - padLeft + kj` is inside the image.
     @inline(__always)
     func validColumns(_ kj: Int) -> Range<Int> {
-        let offset = padLeft - kj
-        let low = offset > 0 ? (offset + stride.width - 1) / stride.width : 0
-        let high = Swift.min(outputWidth, (width - 1 + offset) / stride.width + 1)
-        return low..<Swift.max(low, high)
+        Self.validOutputs(offset: padLeft - kj, stride: stride.width, outputs: outputWidth, inputs: width)
     }
 
     /// Output rows `oh` whose input row `oh * stride - padTop + ki` is inside the image.
     @inline(__always)
     func validRows(_ ki: Int) -> Range<Int> {
-        let offset = padTop - ki
-        let low = offset > 0 ? (offset + stride.height - 1) / stride.height : 0
-        let high = Swift.min(outputHeight, (height - 1 + offset) / stride.height + 1)
+        Self.validOutputs(offset: padTop - ki, stride: stride.height, outputs: outputHeight, inputs: height)
+    }
+
+    /// Along one axis: the outputs `o` with `0 <= o * stride - offset < inputs`.
+    @inline(__always)
+    static func validOutputs(offset: Int, stride: Int, outputs: Int, inputs: Int) -> Range<Int> {
+        let low = offset > 0 ? (offset + stride - 1) / stride : 0
+        let high = Swift.min(outputs, (inputs - 1 + offset) / stride + 1)
         return low..<Swift.max(low, high)
     }
 }
