@@ -6,7 +6,14 @@ PACKAGES := liblua5.4-dev libopenblas-dev libreadline-dev libpng-dev libjpeg-dev
             zlib1g-dev libzip-dev dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench clean install install-files uninstall
+
+# `make install` puts the executable in $(PREFIX)/bin and the Lua library in
+# $(PREFIX)/share/lunet/lua, where lunet looks for it beside its own prefix.
+PREFIX ?= /usr/local
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+LUADIR = $(DESTDIR)$(PREFIX)/share/lunet/lua
+LUNET_BIN ?= .build/release/lunet
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do \
@@ -30,6 +37,18 @@ test: deps
 bench: deps
 	swift build -c release --product LunetBench
 	.build/release/LunetBench
+
+install: build install-files
+
+# Copies an already built LUNET_BIN (the tests install a debug build this way).
+install-files:
+	install -d $(BINDIR) $(LUADIR)/lunet
+	install -m 755 $(LUNET_BIN) $(BINDIR)/lunet
+	install -m 644 lua/lunet/*.lua $(LUADIR)/lunet/
+
+uninstall:
+	rm -f $(BINDIR)/lunet
+	rm -rf $(DESTDIR)$(PREFIX)/share/lunet
 
 clean:
 	rm -rf .build

@@ -15,7 +15,7 @@ enum LunetProcess {
 
     /// Runs lunet to completion with `arguments`, feeding `input` on a pipe.
     static func run(_ arguments: [String], input: String = "", directory: String? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:], executable: URL = executable) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
