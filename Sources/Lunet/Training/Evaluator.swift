@@ -29,6 +29,7 @@ public struct Evaluator {
         var means = RunningMeans()
         while let (images, labels) = try batches.next() {
             let output = try model.forward(images)
+            try Self.checkClasses(loss, output, dataset)
             let rows = Double(images.shape[0])
             means.add(prefix + "loss", Double(try loss.loss(batch: output, labels: labels).loss), weight: rows)
             for metric in metrics {
@@ -37,5 +38,12 @@ public struct Evaluator {
         }
         let penalty = L2Penalty.value(of: model.parameters)
         return means.values.map { $0.name == prefix + "loss" ? ($0.name, $0.value + penalty) : $0 }
+    }
+
+    /// A classification loss needs as many class scores as the dataset has classes.
+    static func checkClasses(_ loss: Loss, _ output: Tensor<Float>, _ dataset: Dataset) throws {
+        if loss.usesLabels, let classes = loss.classCount(for: [output]), classes != dataset.classCount {
+            throw LunetError("the model gives \(classes) class scores per image but the dataset has \(dataset.classCount) classes")
+        }
     }
 }

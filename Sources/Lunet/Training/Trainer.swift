@@ -56,6 +56,12 @@ public final class Trainer {
             _ = Interruption.consume()
             options.reporter.note("interrupted during \(options.reporter.unit) \(history.stoppedEpoch! + 1): stopped after the last whole step")
         }
+        if history.stopReason == .earlyStopping, let best = history.best {
+            let unit = options.reporter.unit
+            options.reporter.note("early stopping after \(unit) \(history.stoppedEpoch! + 1): best \(monitor.name) "
+                + String(format: "%.4f", best[monitor.name] ?? .nan) + " at \(unit) \(best.epoch + 1)"
+                + (options.earlyStopping!.restoreBest ? ", its weights restored" : ""))
+        }
         try options.earlyStopping?.trainingEnded(model: model)
         return history
     }
@@ -72,7 +78,7 @@ public final class Trainer {
         while true {
             if Interruption.consume() { return .interrupted }
             guard let (x, y) = try batches.next() else { break }
-            let batchLoss = try step(x, y, &means, penalized: penalized)
+            let batchLoss = try step(x, y, of: data, &means, penalized: penalized)
             guard batchLoss.isFinite else {
                 history.message = "loss is \(batchLoss) at epoch \(epoch + 1), batch \(batch + 1): training stopped before that batch's update"
                 options.reporter.note(history.message!)
@@ -97,9 +103,10 @@ public final class Trainer {
     }
 
     /// One step; returns the batch's loss, and when it is not finite stops before any update.
-    private func step(_ x: Tensor<Float>, _ y: Tensor<Int32>, _ means: inout RunningMeans, penalized: Bool) throws -> Float {
+    private func step(_ x: Tensor<Float>, _ y: Tensor<Int32>, of data: Dataset, _ means: inout RunningMeans, penalized: Bool) throws -> Float {
         optimizer.zeroGrad()
         let output = try model.forward(x)
+        try Evaluator.checkClasses(loss, output, data)
         let (value, gradient) = try loss.lossAndGradient(batch: output, labels: y)
         guard value.loss.isFinite else { return value.loss }
         let rows = Double(x.shape[0])
