@@ -21,7 +21,7 @@ enum TrainingBindings {
             return 1
         },
         LuaFunction("evaluate", "train.evaluate(model, set[, {batch = 32, metrics = {'accuracy', 'top5'}, loss = nn.CrossEntropy()}])",
-                    "The loss and metrics over the whole set, batched, in evaluation mode (the model's mode is restored): {loss = , accuracy = , top5 = , ...}. The loss includes the layers' L2 penalty, as Keras reports it.") { call in
+                    "The loss and metrics over the whole set, batched, in evaluation mode (the model's mode is restored): {loss = , accuracy = , top5 = , ...}. The loss includes the layers' L2 penalty, as Keras reports it. Ctrl-C stops it at the next batch with the error 'interrupted'.") { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             let data = try call.dataset(2)
             let options = try call.options(3, for: "train.evaluate", allowed: ["batch", "metrics", "loss"])
