@@ -61,9 +61,9 @@ enum DatasetBindings {
     }
 
     static func classNumber(_ value: LuaValue, _ ds: Dataset) throws -> Int {
-        switch value {
-        case .string(let name): return try ds.classIndex(named: name)
-        case .integer(let n):
+        switch (value, value.integerValue) {
+        case (.string(let name), _): return try ds.classIndex(named: name)
+        case (_, let n?):
             guard n >= 1, n <= ds.classCount else { throw LunetError("class \(n) out of range for \(ds.classCount) classes") }
             return n - 1
         default: throw LunetError("a class is a name or a 1-based number, got a \(value.typeName)")

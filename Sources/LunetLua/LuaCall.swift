@@ -121,9 +121,9 @@ public struct LuaCall {
             guard case .table(let table) = value, table.fields.isEmpty else {
                 throw argumentError(index, "\(name) must be a list of sizes")
             }
-            return try table.array.map {
-                guard case .integer(let n) = $0, n >= 0 else {
-                    throw argumentError(index, "\(name) must be a list of non-negative integers")
+            return try table.array.enumerated().map { position, value in
+                guard let n = value.integerValue, n >= 0 else {
+                    throw argumentError(index, "\(name) must be a list of non-negative integers, got \(describe(value)) at position \(position + 1)")
                 }
                 return n
             }
@@ -141,6 +141,16 @@ public struct LuaCall {
     }
 
     // MARK: Values
+
+    /// A plain value for a message: `2.5`, `-1`, `'a'`, or its type name.
+    public func describe(_ value: LuaValue) -> String {
+        switch value {
+        case .integer(let i): "\(i)"
+        case .number(let d): LuaOptions.format(d)
+        case .string(let s): "'\(s)'"
+        default: value.typeName
+        }
+    }
 
     /// Any value, copied into Swift (tables recursively).
     public func value(_ index: Int32) throws -> LuaValue {

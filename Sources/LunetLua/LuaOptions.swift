@@ -28,11 +28,13 @@ public struct LuaOptions {
 
     public func integer(_ key: String) throws -> Int? {
         guard let value = values[key] else { return nil }
-        switch value {
-        case .integer(let i): return i
-        case .number(let d) where d == d.rounded() && Swift.abs(d) < 1e15: return Int(d)
-        default: throw wrongType(key, "integer", value)
+        guard let integer = value.integerValue else {
+            if case .number(let d) = value {
+                throw LunetError("option '\(key)' for \(owner): integer expected, got \(LuaOptions.format(d))")
+            }
+            throw wrongType(key, "integer", value)
         }
+        return integer
     }
 
     public func integer(_ key: String, default fallback: Int) throws -> Int {
@@ -73,6 +75,13 @@ public struct LuaOptions {
         guard let value = values[key] else { return nil }
         guard case .table(let t) = value else { throw wrongType(key, "table", value) }
         return t
+    }
+
+    /// A float as Lua's `tostring` shows it (`2.5`, `1e+20`, `nan`).
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        return String(format: "%.14g", value)
     }
 
     /// ` (did you mean 'lr'?)` when a known key is close to the unknown one.

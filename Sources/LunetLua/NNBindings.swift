@@ -21,13 +21,10 @@ enum NNBindings {
 
     /// A kernel size or stride: a number or a pair `{h, w}`; nil for anything else.
     static func size(_ value: LuaValue) -> Size2D? {
-        switch value {
-        case .integer(let n) where n > 0: return Size2D(square: n)
-        case .table(let t) where t.fields.isEmpty && t.array.count == 2:
-            if case .integer(let h) = t.array[0], case .integer(let w) = t.array[1], h > 0, w > 0 { return Size2D(h, w) }
-            return nil
-        default: return nil
-        }
+        if let n = value.integerValue { return n > 0 ? Size2D(square: n) : nil }
+        guard case .table(let t) = value, t.fields.isEmpty, t.array.count == 2,
+              let h = t.array[0].integerValue, let w = t.array[1].integerValue, h > 0, w > 0 else { return nil }
+        return Size2D(h, w)
     }
 
     static let sizeExpected = "positive integer or pair {height, width}"
@@ -49,10 +46,10 @@ enum NNBindings {
 
     static func padding(_ options: LuaOptions, allowExplicit: Bool) throws -> Padding {
         guard let value = options.values["padding"] else { return .valid }
-        switch value {
-        case .string("valid"): return .valid
-        case .string("same"): return .same
-        case .integer(let n) where n >= 0 && allowExplicit: return .explicit(n)
+        switch (value, value.integerValue) {
+        case (.string("valid"), _): return .valid
+        case (.string("same"), _): return .same
+        case (_, let n?) where n >= 0 && allowExplicit: return .explicit(n)
         default:
             throw LunetError("option 'padding' for \(options.owner) must be 'valid', 'same'\(allowExplicit ? " or a non-negative integer" : "")")
         }

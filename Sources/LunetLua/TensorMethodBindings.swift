@@ -138,7 +138,7 @@ extension TensorBindings {
             let t = try call.tensor(1)
             let shape: [Int]
             if lua_type(call.L, 2) == LUA_TTABLE, case .table(let table) = try call.value(2) {
-                shape = try table.array.map { guard case .integer(let n) = $0 else { throw call.argumentError(2, "shape must be integers") }; return n }
+                shape = try table.array.map { guard let n = $0.integerValue else { throw call.argumentError(2, "shape must be integers, got \(call.describe($0))") }; return n }
             } else {
                 shape = try (2...max(2, call.argumentCount)).map { try call.integer($0) }
             }
