@@ -54,13 +54,23 @@ enum CoreBindings {
 
     static func overview() -> String {
         var lines = ["lunet: tensors, networks, datasets and retrieval in Lua. help(x) documents x.", "Modules:"]
-        for entry in FunctionTable.entries {
-            if case .module(let name) = entry.library.kind, name != "_G" {
-                lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.library.doc)")
-            }
+        for (name, doc) in moduleDocs() {
+            lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(doc)")
         }
         lines.append("Try help(tensor), help(tensor.zeros), or help(x) for a tensor x.")
         return lines.joined(separator: "\n")
+    }
+
+    /// Each global module once, in installation order, with the doc of the
+    /// first library that fills it (several areas add to `nn` and `tensor`).
+    static func moduleDocs() -> [(name: String, doc: String)] {
+        var result: [(name: String, doc: String)] = []
+        for entry in FunctionTable.entries {
+            guard case .module(let name) = entry.library.kind, name != "_G",
+                  !result.contains(where: { $0.name == name }) else { continue }
+            result.append((name, entry.library.doc))
+        }
+        return result
     }
 
     static func moduleText(_ name: String) -> String {
