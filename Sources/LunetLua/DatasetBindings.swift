@@ -17,7 +17,18 @@ enum DatasetBindings {
             call.push(try ds.selectingClasses(try classNumbers(call, 3, ds)))
             return 1
         },
+        LuaFunction("__tostring", "tostring(ds.classes)", "The class names, the first and last three of a long list: {'a', 'b', 'c', ..., 'z'} (26 classes).") { call in
+            guard case .table(let table) = try call.value(1) else { throw call.typeError(1, expected: "class list") }
+            call.push(classListText(table.array.map { if case .string(let name) = $0 { "'\(name)'" } else { call.describe($0) } }))
+            return 1
+        },
     ])
+
+    /// `{'a', 'b'} (2 classes)`; past ten names, the first and last three with `...` between.
+    static func classListText(_ names: [String]) -> String {
+        let shown = names.count > 10 ? names.prefix(3) + ["..."] + names.suffix(3) : names[...]
+        return "{\(shown.joined(separator: ", "))} (\(names.count) class\(names.count == 1 ? "" : "es"))"
+    }
 
     static let metamethods: [LuaFunction] = [
         LuaFunction("__len", "#ds", "The number of images.") { call in

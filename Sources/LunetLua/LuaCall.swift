@@ -105,6 +105,7 @@ public struct LuaCall {
     public func dimension(_ index: Int32, rank: Int) throws -> Int {
         let value = try integer(index)
         guard value >= 1, value <= rank else {
+            if rank == 0 { throw argumentError(index, "a scalar tensor (0 dimensions) has no dimension \(value)") }
             throw argumentError(index, "dimension \(value) out of range for a tensor with \(rank) dimension\(rank == 1 ? "" : "s")")
         }
         return value - 1
