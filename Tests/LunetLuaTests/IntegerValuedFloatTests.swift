@@ -31,7 +31,7 @@ final class IntegerValuedFloatTests: LuaTestCase {
         assertError("tensor.zeros(2.5)", "test:1: bad argument #1 to 'zeros' (number has no integer representation)")
         assertError("tensor.arange(4):index({1.5})", "test:1: bad argument #1 to 'index' (indices must be integers, got 1.5)")
         assertError("tensor.arange(4):reshape({1.5, 2})", "test:1: bad argument #1 to 'reshape' (shape must be integers, got 1.5)")
-        assertError("nn.Conv2d(1, 2, 3, {padding = 2.5})", "test:1: option 'padding' for nn.Conv2d must be 'valid', 'same' or a non-negative integer")
+        assertError("nn.Conv2d(1, 2, 3, {padding = 2.5})", "test:1: option 'padding' for nn.Conv2d: 'valid', 'same' or a non-negative integer expected, got 2.5")
         assertError("nn.MaxPool2d({2.5, 2})", "test:1: bad argument #1 to 'MaxPool2d' (positive integer or pair {height, width} expected, got table)")
         assertError("tensor.zeros({2^63})", "test:1: bad argument #1 to 'zeros' (shape must be a list of non-negative integers, got 9.2233720368548e+18 at position 1)")
     }
