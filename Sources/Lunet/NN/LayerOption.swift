@@ -19,33 +19,6 @@ public struct LayerOption: Sendable {
         case seed
     }
 
-    /// The numbers a `number` option accepts; NaN and infinities never.
-    public enum NumberRange: Sendable {
-        case nonNegative, positive
-        /// `[0, 1]`
-        case unit
-        /// `[0, 1)`
-        case probability
-
-        func contains(_ x: Double) -> Bool {
-            switch self {
-            case .nonNegative: x >= 0
-            case .positive: x > 0
-            case .unit: x >= 0 && x <= 1
-            case .probability: x >= 0 && x < 1
-            }
-        }
-
-        var requirement: String {
-            switch self {
-            case .nonNegative: "a non-negative number"
-            case .positive: "positive"
-            case .unit: "in [0, 1]"
-            case .probability: "in [0, 1)"
-            }
-        }
-    }
-
     public let name: String
     public let kind: Kind
     /// The value when the option is not given; nil makes a positional argument
@@ -78,7 +51,7 @@ public struct LayerOption: Sendable {
             return range.contains(n) ? .success(.int(n)) : .failure(.outOfRange(requirement: Self.requirement(range)))
         case .number(let range):
             guard let x = value.numberValue else { return .failure(.wrongType(expected: "a number")) }
-            return x.isFinite && range.contains(x) ? .success(.double(x)) : .failure(.outOfRange(requirement: range.requirement))
+            return range.contains(x) ? .success(.double(x)) : .failure(.outOfRange(requirement: range.requirement))
         case .boolean:
             guard case .bool = value else { return .failure(.wrongType(expected: "a boolean")) }
             return .success(value)
@@ -127,10 +100,7 @@ public struct LayerOption: Sendable {
         switch kind {
         case .integer(let range) where range.upperBound == Int.max: "\(name) >= \(range.lowerBound)"
         case .integer(let range): "\(name) from \(Self.boundText(range.lowerBound)) to \(Self.boundText(range.upperBound))"
-        case .number(.nonNegative): "\(name) >= 0"
-        case .number(.positive): "\(name) > 0"
-        case .number(.unit): "\(name) in [0, 1]"
-        case .number(.probability): "\(name) in [0, 1)"
+        case .number(let range): range.rangeText(name)
         default: nil
         }
     }
