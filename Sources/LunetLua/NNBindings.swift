@@ -94,8 +94,7 @@ enum NNBindings {
     }
 
     static func expectedText(_ kind: LayerOption.Kind?) -> String {
-        guard let kind, case .failure(.wrongType(let expected)) = LayerOption("", kind).check(.object([:])) else { return "value" }
-        return withoutArticle(expected)
+        kind.map { withoutArticle($0.expected) } ?? "value"
     }
 
     /// `a positive integer` -> `positive integer`, as lauxlib's "X expected" reads.

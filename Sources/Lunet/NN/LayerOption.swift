@@ -17,6 +17,18 @@ public struct LayerOption: Sendable {
         case padding(explicit: Bool)
         /// Any integer; seeds the layer's random stream and is not saved.
         case seed
+
+        /// What a value of this kind is: `a boolean`, `one of 'glorot', 'he'`.
+        public var expected: String {
+            switch self {
+            case .integer, .seed: "an integer"
+            case .number: "a number"
+            case .boolean: "a boolean"
+            case .choice(let choices): "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
+            case .size: "a positive integer or pair {height, width}"
+            case .padding(let explicit): explicit ? "'valid', 'same' or a non-negative integer" : "'valid' or 'same'"
+            }
+        }
     }
 
     public let name: String
@@ -47,33 +59,31 @@ public struct LayerOption: Sendable {
     public func check(_ value: ConfigurationValue) -> Result<ConfigurationValue, Problem> {
         switch kind {
         case .integer(let range):
-            guard let n = value.integerValue else { return .failure(.wrongType(expected: "an integer")) }
+            guard let n = value.integerValue else { return .failure(.wrongType(expected: kind.expected)) }
             return range.contains(n) ? .success(.int(n)) : .failure(.outOfRange(requirement: Self.requirement(range)))
         case .number(let range):
-            guard let x = value.numberValue else { return .failure(.wrongType(expected: "a number")) }
+            guard let x = value.numberValue else { return .failure(.wrongType(expected: kind.expected)) }
             return range.contains(x) ? .success(.double(x)) : .failure(.outOfRange(requirement: range.requirement))
         case .boolean:
-            guard case .bool = value else { return .failure(.wrongType(expected: "a boolean")) }
+            guard case .bool = value else { return .failure(.wrongType(expected: kind.expected)) }
             return .success(value)
         case .choice(let choices):
-            guard case .string(let s) = value, choices.contains(s) else {
-                return .failure(.wrongType(expected: "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")))
-            }
+            guard case .string(let s) = value, choices.contains(s) else { return .failure(.wrongType(expected: kind.expected)) }
             return .success(value)
         case .size:
             return checkSize(value)
         case .padding(let explicit):
             if case .string(let s) = value, s == "valid" || s == "same" { return .success(value) }
             if explicit, let n = value.integerValue, n >= 0 { return .success(.int(n)) }
-            return .failure(.wrongType(expected: explicit ? "'valid', 'same' or a non-negative integer" : "'valid' or 'same'"))
+            return .failure(.wrongType(expected: kind.expected))
         case .seed:
-            guard let n = value.integerValue else { return .failure(.wrongType(expected: "an integer")) }
+            guard let n = value.integerValue else { return .failure(.wrongType(expected: kind.expected)) }
             return .success(.int(n))
         }
     }
 
     private func checkSize(_ value: ConfigurationValue) -> Result<ConfigurationValue, Problem> {
-        let expected = Problem.wrongType(expected: "a positive integer or pair {height, width}")
+        let expected = Problem.wrongType(expected: kind.expected)
         if let n = value.integerValue { return n > 0 ? .success(.int(n)) : .failure(expected) }
         guard case .list(let items) = value, items.count == 2,
               let h = items[0].integerValue, let w = items[1].integerValue, h > 0, w > 0 else { return .failure(expected) }
