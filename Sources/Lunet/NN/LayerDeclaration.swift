@@ -83,7 +83,7 @@ public struct LayerDeclaration: Sendable {
 /// An argument that does not fit its declaration. Each caller words it for
 /// where the value came from (a Lua argument, an options table, a model file).
 public struct LayerArgumentError: Error {
-    public enum Reason {
+    public enum Reason: Sendable {
         case missing, unknown
         case problem(LayerOption.Problem, got: ConfigurationValue)
     }
