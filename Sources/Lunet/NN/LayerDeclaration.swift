@@ -92,6 +92,12 @@ public struct LayerArgumentError: Error {
     public let option: String
     public let reason: Reason
 
+    public init(owner: String, option: String, reason: Reason) {
+        self.owner = owner
+        self.option = option
+        self.reason = reason
+    }
+
     /// In a model file's words: `nn.Linear configuration: 'l2' must be a non-negative number, got -1.0`.
     public var configurationMessage: String {
         let prefix = "\(owner) configuration: "
