@@ -49,6 +49,14 @@ final class TensorDisplayTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").count, 4 * 5 + 3 + 1)  // four blocks, three '...' between them, the shape line
     }
 
+    func testManyShortLeadingDimensionsAreCut() throws {
+        let shape = [Int](repeating: 2, count: 20)
+        let text = try Tensor<UInt8>(shape: shape, repeating: 1).displayText
+        let lines = text.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("(") }.count, 16)
+        XCTAssertEqual(lines.suffix(2), ["...", "[UInt8 tensor of shape \(shape.map(String.init).joined(separator: "x"))]"])
+    }
+
     func testAHugeTensorShowsAFewLinesQuickly() throws {
         let text = try Tensor<UInt8>(shape: [100, 3, 64, 64], repeating: 9).displayText
         XCTAssertEqual(text.split(separator: "\n").count, 4 * 8 + 3 + 1)

@@ -66,16 +66,30 @@ enum DisplayLayout {
         return Array(0..<edge) + [nil] + Array((size - edge)..<size)
     }
 
-    /// Every combination of shown positions, in row-major order; nil where
-    /// any part is `...`. No dimensions gives one empty prefix.
+    /// Most matrices a display shows: many short leading dimensions
+    /// (2x2x...x2) are not shortened one by one, so the whole is.
+    static let maximumBlocks = 16
+
+    /// Combinations of shown positions in row-major order, nil where any part
+    /// is `...`; past `maximumBlocks`, one nil ends the list. No dimensions
+    /// gives one empty prefix.
     static func product(_ dimensions: [[Int?]]) -> [[Int]?] {
-        dimensions.reduce([[]] as [[Int]?]) { prefixes, positions in
-            prefixes.flatMap { prefix in
-                positions.map { position in
-                    guard let prefix, let position else { return nil }
-                    return prefix + [position]
-                }
+        guard !dimensions.contains(where: \.isEmpty) else { return [] }
+        var result: [[Int]?] = []
+        var counter = [Int](repeating: 0, count: dimensions.count)
+        while true {
+            guard result.count < maximumBlocks else { return result + [nil] }
+            let positions = zip(dimensions, counter).map { $0[$1] }
+            result.append(positions.contains(nil) ? nil : positions.map { $0! })
+            // Odometer step, last dimension fastest.
+            var d = dimensions.count - 1
+            while d >= 0 {
+                counter[d] += 1
+                if counter[d] < dimensions[d].count { break }
+                counter[d] = 0
+                d -= 1
             }
+            if d < 0 { return result }
         }
     }
 }
