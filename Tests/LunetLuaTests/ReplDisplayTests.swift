@@ -35,6 +35,7 @@ final class ReplDisplayTests: LuaTestCase {
         assertError("s:topk(1)", "test:1: topk: expected at least one dimension, got Float32 scalar tensor (0 dimensions)")
         assertError("tensor.zeros(2):get()", "test:1: get: Float32 tensor of shape 2 takes 1 index, got 0")
         assertError("tensor.zeros(2, 2):get(1, 1, 1)", "test:1: get: Float32 tensor of shape 2x2 takes 1 to 2 indices, got 3")
+        assertError("nn.Linear(2, 2):forward(s)", "test:1: nn.Linear(2 -> 2): expected a 2-d input [batch, 2], got shape scalar (0 dimensions)")
         XCTAssertEqual(try eval("s:set(5):get()"), ["5.0"])
     }
 }
