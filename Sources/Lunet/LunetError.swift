@@ -15,7 +15,7 @@ public struct LunetError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
-/// `[2, 3, 4]` -> `2x3x4`; a scalar shape prints as `scalar`.
+/// `[2, 3, 4]` -> `2x3x4`; a rank-0 shape says what it is: `scalar (0 dimensions)`.
 public func formatShape(_ shape: [Int]) -> String {
-    shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
+    shape.isEmpty ? "scalar (0 dimensions)" : shape.map(String.init).joined(separator: "x")
 }

@@ -14,7 +14,49 @@ enum CoreBindings {
             call.push(try docText(call, at: 1))
             return 1
         },
+        LuaFunction("__lunet_check_options", "__lunet_check_options(options, owner, kinds)",
+                    "Checks an options table as the bindings do; lunet.checkOptions wraps it.") { call in
+            try checkOptions(call)
+        },
     ])
+
+    /// The kinds a Lua-side options check may name, as layers declare theirs.
+    static let optionKinds: [String: LayerOption.Kind] = [
+        "integer": .seed, "positive integer": .integer(1...Int.max), "non-negative integer": .integer(0...Int.max),
+        "number": .number(.finite), "non-negative number": .number(.nonNegative), "positive number": .number(.positive),
+        "probability": .number(.probability), "boolean": .boolean,
+    ]
+
+    /// `lunet.checkOptions(options, owner, {key = kind})`: unknown keys and
+    /// values out of their kind's range are errors worded as the bindings'
+    /// (`unknown option 'clases' for models.babenko (did you mean 'classes'?)`);
+    /// returns the options, or an empty table for nil.
+    static func checkOptions(_ call: LuaCall) throws -> Int32 {
+        let owner = try call.string(2)
+        guard case .table(let kindTable) = try call.value(3) else { throw call.typeError(3, expected: "table of option kinds") }
+        var kinds: [String: LayerOption.Kind] = [:]
+        for (key, value) in kindTable.fields {
+            guard case .string(let name) = value, let kind = optionKinds[name] else {
+                throw call.argumentError(3, "unknown kind for '\(key)' (known: \(optionKinds.keys.sorted().joined(separator: ", ")))")
+            }
+            kinds[key] = kind
+        }
+        guard call.isNoneOrNil(1) || call.type(at: 1) == LUA_TTABLE else {
+            throw LunetError("\(owner): options table expected, got \(call.typeName(at: 1))")
+        }
+        let options = try call.options(1, for: owner, allowed: Set(kinds.keys))
+        for key in options.values.keys.sorted() {
+            guard let kind = kinds[key], let value = options.values[key] else { continue }
+            guard let converted = NNBindings.configurationValue(value) else {
+                throw LunetError("option '\(key)' for \(owner): \(NNBindings.withoutArticle(kind.expected)) expected, got \(value.typeName)")
+            }
+            if case .failure(let problem) = LayerOption(key, kind).check(converted) {
+                throw NNBindings.luaError(call, LayerArgumentError(owner: owner, option: key, reason: .problem(problem, got: converted)), position: nil)
+            }
+        }
+        if call.isNoneOrNil(1) { lua_createtable(call.L, 0, 0) } else { lua_pushvalue(call.L, 1) }
+        return 1
+    }
 
     /// `sys`: the process and its clock, in Torch7's words.
     static let system = LuaLibrary(.module("sys"), doc: "the clock and the machine.", functions: [
@@ -54,13 +96,23 @@ enum CoreBindings {
 
     static func overview() -> String {
         var lines = ["lunet: tensors, networks, datasets and retrieval in Lua. help(x) documents x.", "Modules:"]
-        for entry in FunctionTable.entries {
-            if case .module(let name) = entry.library.kind, name != "_G" {
-                lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.library.doc)")
-            }
+        for (name, doc) in moduleDocs() {
+            lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(doc)")
         }
         lines.append("Try help(tensor), help(tensor.zeros), or help(x) for a tensor x.")
         return lines.joined(separator: "\n")
+    }
+
+    /// Each global module once, in installation order, with the doc of the
+    /// first library that fills it (several areas add to `nn` and `tensor`).
+    static func moduleDocs() -> [(name: String, doc: String)] {
+        var result: [(name: String, doc: String)] = []
+        for entry in FunctionTable.entries {
+            guard case .module(let name) = entry.library.kind, name != "_G",
+                  !result.contains(where: { $0.name == name }) else { continue }
+            result.append((name, entry.library.doc))
+        }
+        return result
     }
 
     static func moduleText(_ name: String) -> String {

@@ -17,7 +17,18 @@ enum DatasetBindings {
             call.push(try ds.selectingClasses(try classNumbers(call, 3, ds)))
             return 1
         },
+        LuaFunction("__tostring", "tostring(ds.classes)", "The class names, the first and last three of a long list: {'a', 'b', 'c', ..., 'z'} (26 classes).") { call in
+            guard case .table(let table) = try call.value(1) else { throw call.typeError(1, expected: "class list") }
+            call.push(classListText(table.array.map { if case .string(let name) = $0 { "'\(name)'" } else { call.describe($0) } }))
+            return 1
+        },
     ])
+
+    /// `{'a', 'b'} (2 classes)`; past ten names, the first and last three with `...` between.
+    static func classListText(_ names: [String]) -> String {
+        let shown = names.count > 10 ? names.prefix(3) + ["..."] + names.suffix(3) : names[...]
+        return "{\(shown.joined(separator: ", "))} (\(names.count) class\(names.count == 1 ? "" : "es"))"
+    }
 
     static let metamethods: [LuaFunction] = [
         LuaFunction("__len", "#ds", "The number of images.") { call in
@@ -61,9 +72,9 @@ enum DatasetBindings {
     }
 
     static func classNumber(_ value: LuaValue, _ ds: Dataset) throws -> Int {
-        switch value {
-        case .string(let name): return try ds.classIndex(named: name)
-        case .integer(let n):
+        switch (value, value.integerValue) {
+        case (.string(let name), _): return try ds.classIndex(named: name)
+        case (_, let n?):
             guard n >= 1, n <= ds.classCount else { throw LunetError("class \(n) out of range for \(ds.classCount) classes") }
             return n - 1
         default: throw LunetError("a class is a name or a 1-based number, got a \(value.typeName)")

@@ -107,6 +107,7 @@ public struct LuaCall {
     public func dimension(_ index: Int32, rank: Int) throws -> Int {
         let value = try integer(index)
         guard value >= 1, value <= rank else {
+            if rank == 0 { throw argumentError(index, "a scalar tensor (0 dimensions) has no dimension \(value)") }
             throw argumentError(index, "dimension \(value) out of range for a tensor with \(rank) dimension\(rank == 1 ? "" : "s")")
         }
         return value - 1
@@ -123,9 +124,9 @@ public struct LuaCall {
             guard case .table(let table) = value, table.fields.isEmpty else {
                 throw argumentError(index, "\(name) must be a list of sizes")
             }
-            return try table.array.map {
-                guard case .integer(let n) = $0, n >= 0 else {
-                    throw argumentError(index, "\(name) must be a list of non-negative integers")
+            return try table.array.enumerated().map { position, value in
+                guard let n = value.integerValue, n >= 0 else {
+                    throw argumentError(index, "\(name) must be a list of non-negative integers, got \(describe(value)) at position \(position + 1)")
                 }
                 return n
             }
@@ -143,6 +144,16 @@ public struct LuaCall {
     }
 
     // MARK: Values
+
+    /// A plain value for a message: `2.5`, `-1`, `'a'`, or its type name.
+    public func describe(_ value: LuaValue) -> String {
+        switch value {
+        case .integer(let i): "\(i)"
+        case .number(let d): LuaOptions.format(d)
+        case .string(let s): "'\(s)'"
+        default: value.typeName
+        }
+    }
 
     /// Any value, copied into Swift (tables recursively).
     public func value(_ index: Int32) throws -> LuaValue {

@@ -26,13 +26,37 @@ public struct LuaOptions {
         try number(key).map { Float($0) } ?? fallback
     }
 
+    /// A number in `range` (the option ranges' one vocabulary), or `fallback`.
+    public func number(_ key: String, in range: NumberRange, default fallback: Double) throws -> Double {
+        guard let x = try number(key) else { return fallback }
+        guard range.contains(x) else {
+            throw LunetError("\(owner): \(key) must be \(range.requirement), got \(values[key].map(LuaOptions.text) ?? "")")
+        }
+        return x
+    }
+
+    public func float(_ key: String, in range: NumberRange, default fallback: Float) throws -> Float {
+        Float(try number(key, in: range, default: Double(fallback)))
+    }
+
+    /// A number as Lua shows it: `-1`, `2.5`, `-nan`.
+    static func text(_ value: LuaValue) -> String {
+        switch value {
+        case .integer(let i): "\(i)"
+        case .number(let d): ConfigurationValue.luaText(d)
+        default: value.typeName
+        }
+    }
+
     public func integer(_ key: String) throws -> Int? {
         guard let value = values[key] else { return nil }
-        switch value {
-        case .integer(let i): return i
-        case .number(let d) where d == d.rounded() && Swift.abs(d) < 1e15: return Int(d)
-        default: throw wrongType(key, "integer", value)
+        guard let integer = value.integerValue else {
+            if case .number(let d) = value {
+                throw LunetError("option '\(key)' for \(owner): integer expected, got \(LuaOptions.format(d))")
+            }
+            throw wrongType(key, "integer", value)
         }
+        return integer
     }
 
     public func integer(_ key: String, default fallback: Int) throws -> Int {
@@ -74,6 +98,9 @@ public struct LuaOptions {
         guard case .table(let t) = value else { throw wrongType(key, "table", value) }
         return t
     }
+
+    /// A float as Lua's `tostring` shows it (`2.5`, `1.0e+20`, `-nan`).
+    static func format(_ value: Double) -> String { ConfigurationValue.luaText(value) }
 
     /// ` (did you mean 'lr'?)` when a known key is close to the unknown one.
     static func suggestion(_ key: String, _ allowed: Set<String>) -> String {

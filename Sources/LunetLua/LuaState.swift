@@ -18,13 +18,22 @@ public struct LuaRaisedError: Error, CustomStringConvertible {
 public final class LuaState {
     public let L: OpaquePointer
 
-    /// - Parameter libraryPath: folder holding `lunet/*.lua`, added to `package.path`.
-    public init(libraryPath: String? = LuaLibraryPath.locate()) throws {
+    /// - Parameters:
+    ///   - libraryPath: folder holding `lunet/*.lua`, searched after the user's `package.path`.
+    ///   - ignoreEnvironment: lua's `-E`: `package.path` and `package.cpath` ignore
+    ///     `LUA_PATH` and `LUA_CPATH`.
+    public init(libraryPath: String? = LuaLibraryPath.locate(), ignoreEnvironment: Bool = false) throws {
         guard let state = luaL_newstate() else { throw LunetError("cannot create a Lua state: out of memory") }
         L = state
         LuaState.installDispatch
         Interruption.poll = { lunet_interrupt_pending() != 0 }
         Interruption.consume = { lunet_consume_interrupt() != 0 }
+        if ignoreEnvironment {
+            // The signal lua.c gives the package library, read when it opens.
+            LuaCall(L).push("LUA_NOENV")
+            lua_pushboolean(L, 1)
+            lua_rawset(L, lunet_registryindex())
+        }
         guard lunet_openlibs(L) == LUA_OK else { throw LunetError("cannot open Lua's standard libraries") }
         try LuaInstaller(L).installAll()
         // Without the Lua-side library the state still has every binding; the
@@ -69,7 +78,8 @@ public final class LuaState {
 
     private func setLibraryPath(_ path: String) throws {
         let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
-        try run("package.path = '\(escaped)/?.lua;\(escaped)/?/init.lua;' .. package.path", name: "=(lunet path)")
+        // After the user's path (LUA_PATH or lua's default), as an installed Lua library would be.
+        try run("package.path = package.path .. ';\(escaped)/?.lua;\(escaped)/?/init.lua'", name: "=(lunet path)")
     }
 
     // MARK: Running code
@@ -114,7 +124,14 @@ public final class LuaState {
     /// Runs a file as a script with `arg` set as `lua` does (`arg[0]` the script).
     public func runScript(_ path: String, arguments: [String]) throws {
         setArguments(script: path, arguments: arguments)
-        let status = path.withCString { lunet_loadfile(L, $0) }
+        try runFile(path, arguments: arguments)
+    }
+
+    /// Runs a file (standard input when `path` is nil, named `stdin`) with
+    /// `arguments` as its `...`, as `luaL_loadfile` reads it: a first line
+    /// starting with `#` is skipped, precompiled chunks are accepted.
+    public func runFile(_ path: String?, arguments: [String] = []) throws {
+        let status = path.map { $0.withCString { lunet_loadfile(L, $0) } } ?? lunet_loadfile(L, nil)
         if status != LUA_OK {
             let message = LuaCall(L).errorMessage(at: -1)
             lunet_pop(L, 1)
@@ -135,17 +152,37 @@ public final class LuaState {
 
     /// Sets the global `arg` as `lua` does: `arg[0]` the script, `arg[-1]` the interpreter.
     public func setArguments(script: String, arguments: [String], interpreter: String = "lunet") {
+        setArguments(commandLine: [interpreter, script] + arguments, scriptIndex: 1)
+    }
+
+    /// Sets the global `arg` from the whole command line as lua.c's
+    /// `createargtable` does: the script at 0, what follows it at 1, 2, ...,
+    /// the interpreter and options at negative indices. Without a script
+    /// (`scriptIndex` 0) the interpreter is `arg[0]` and the options follow.
+    public func setArguments(commandLine: [String], scriptIndex: Int) {
         let call = LuaCall(L)
-        lua_createtable(L, Int32(arguments.count), 2)
-        call.push(interpreter)
-        lua_rawseti(L, -2, -1)
-        call.push(script)
-        lua_rawseti(L, -2, 0)
-        for (i, argument) in arguments.enumerated() {
+        lua_createtable(L, Int32(max(commandLine.count - scriptIndex - 1, 0)), Int32(scriptIndex + 1))
+        for (i, argument) in commandLine.enumerated() {
             call.push(argument)
-            lua_rawseti(L, -2, lua_Integer(i + 1))
+            lua_rawseti(L, -2, lua_Integer(i - scriptIndex))
         }
         call.setGlobal("arg")
+    }
+
+    /// lua's `-l`: `global = require(module)`, with a traceback on error.
+    public func requireLibrary(_ module: String, global: String) throws {
+        let call = LuaCall(L)
+        call.pushGlobal("require")
+        call.push(module)
+        let count = try self.call(arguments: 1)
+        if count > 1 { lunet_pop(L, count - 1) }  // require's second result: where it was found
+        if count == 0 { call.pushNil() }
+        call.setGlobal(global)
+    }
+
+    /// lua's `-W`: Lua's warnings (`warn("...")`) are printed to standard error.
+    public func turnWarningsOn() {
+        lua_warning(L, "@on", 0)
     }
 
     /// `tostring` of each of the top `count` values, popping them.

@@ -30,6 +30,17 @@ public indirect enum LuaValue {
         }
     }
 
+    /// The value as an integer: an integer, or a float with an exact integer
+    /// value, as Lua 5.4's `lua_tointegerx` converts them (`2.0` and `4/2` are 2;
+    /// `2.5` and `2^63` are not integers). Every binding reads integers through this.
+    public var integerValue: Int? {
+        switch self {
+        case .integer(let i): i
+        case .number(let d): Int(exactly: d)
+        default: nil
+        }
+    }
+
     public var doubleValue: Double? {
         switch self {
         case .integer(let i): Double(i)

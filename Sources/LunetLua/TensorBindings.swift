@@ -46,11 +46,11 @@ enum TensorBindings {
                                        allowed: ["seed", "mean", "std", "low", "high"])
         var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
         if normal {
-            call.push(try Tensor<Float>.randn(shape, mean: options.float("mean", default: 0),
-                                              std: options.float("std", default: 1), generator: &generator))
+            call.push(try Tensor<Float>.randn(shape, mean: options.float("mean", in: .finite, default: 0),
+                                              std: options.float("std", in: .nonNegative, default: 1), generator: &generator))
         } else {
-            call.push(try Tensor<Float>.rand(shape, low: options.float("low", default: 0),
-                                             high: options.float("high", default: 1), generator: &generator))
+            call.push(try Tensor<Float>.rand(shape, low: options.float("low", in: .finite, default: 0),
+                                             high: options.float("high", in: .finite, default: 1), generator: &generator))
         }
         return 1
     }

@@ -138,7 +138,7 @@ extension TensorBindings {
             let t = try call.tensor(1)
             let shape: [Int]
             if lua_type(call.L, 2) == LUA_TTABLE, case .table(let table) = try call.value(2) {
-                shape = try table.array.map { guard case .integer(let n) = $0 else { throw call.argumentError(2, "shape must be integers") }; return n }
+                shape = try table.array.map { guard let n = $0.integerValue else { throw call.argumentError(2, "shape must be integers, got \(call.describe($0))") }; return n }
             } else {
                 shape = try (2...max(2, call.argumentCount)).map { try call.integer($0) }
             }
@@ -193,7 +193,8 @@ extension TensorBindings {
                 }
                 call.push(sub)
             } else {
-                throw LunetError("get: \(t.summary) takes 1 to \(t.shape.count) indices, got \(index.count)")
+                let takes = t.shape.isEmpty ? "no index (x:get() reads its value)" : t.shape.count == 1 ? "1 index" : "1 to \(t.shape.count) indices"
+                throw LunetError("get: \(t.summary) takes \(takes), got \(index.count)")
             }
             return 1
         },
@@ -262,7 +263,7 @@ extension TensorBindings {
             call.push(try call.tensor(1).shape.first ?? 0)
             return 1
         },
-        LuaFunction("__tostring", "tostring(x)", "Values of small tensors and the type and shape line.") { call in
+        LuaFunction("__tostring", "tostring(x)", "The values (of a large tensor the first and last rows and columns, with ...), then the type and shape line.") { call in
             call.push(try call.tensor(1).displayText)
             return 1
         },

@@ -122,7 +122,7 @@ extension LuaCall {
             throw typeError(index, expected: "table of indices")
         }
         return try table.array.map {
-            guard case .integer(let i) = $0 else { throw argumentError(index, "\(name) must be integers") }
+            guard let i = $0.integerValue else { throw argumentError(index, "\(name) must be integers, got \(describe($0))") }
             return LuaCall.zeroBased(i)
         }
     }

@@ -12,7 +12,7 @@ struct Repl {
     static let historyPath = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.lunet_history"
 
     func run() {
-        print("\(CommandLineOptions.version). help() lists the modules; Ctrl-D exits.")
+        print("help() lists the modules; Ctrl-D exits.")
         ReadlineBridge.install(state: state)
         if read_history(Repl.historyPath) != 0 {
             write_history(Repl.historyPath)  // append_history needs the file to exist

@@ -6,23 +6,22 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// lua.c's `pmain`, step by step: options, `LUA_INIT`, `-e`/`-l`/`-W` in order,
+/// the script, then the REPL or standard input. Any error exits with status 1.
 let options: CommandLineOptions
 do {
-    options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+    options = try CommandLineOptions.parse(CommandLine.arguments)
 } catch let error as UsageError {
     printError("lunet: \(error.message)\n\(CommandLineOptions.usage)")
     exit(1)
 }
 
-switch options.action {
-case .help:
+if options.showHelp {
     print(CommandLineOptions.usage)
     exit(0)
-case .version:
+}
+if options.showVersion {
     print(CommandLineOptions.version)
-    exit(0)
-case .run:
-    break
 }
 
 let state: LuaState
@@ -31,7 +30,7 @@ do {
         printError("lunet: cannot find lunet's Lua library (lua/lunet/init.lua) near the executable; set LUNET_PATH to its 'lua' folder")
         exit(1)
     }
-    state = try LuaState(libraryPath: libraryPath)
+    state = try LuaState(libraryPath: libraryPath, ignoreEnvironment: options.ignoreEnvironment)
 } catch {
     printError("lunet: \(error)")
     exit(1)
@@ -48,32 +47,31 @@ func runOrExit(_ body: () throws -> Void) {
     }
 }
 
-let stdinIsTerminal = isatty(STDIN_FILENO) != 0
-if let script = options.script {
-    state.setArguments(script: script, arguments: options.scriptArguments)
+state.setArguments(commandLine: options.arguments, scriptIndex: options.scriptIndex ?? 0)
+if !options.ignoreEnvironment {
+    runOrExit { try LuaInit.run(in: state, environment: ProcessInfo.processInfo.environment) }
 }
-for chunk in options.chunks {
-    runOrExit { try state.runChunk(chunk, name: "=(command line)") }
-}
-if let script = options.script {
-    if script == "-" {
-        let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        runOrExit { try state.runChunk(source, name: "=stdin", arguments: options.scriptArguments) }
-    } else {
-        runOrExit { try state.runScript(script, arguments: options.scriptArguments) }
+for step in options.steps {
+    switch step {
+    case .chunk(let code): runOrExit { try state.runChunk(code, name: "=(command line)") }
+    case .library(let global, let module): runOrExit { try state.requireLibrary(module, global: global) }
+    case .warningsOn: state.turnWarningsOn()
     }
 }
+if let script = options.script {
+    runOrExit { try state.runFile(options.scriptIsStandardInput ? nil : script, arguments: options.scriptArguments) }
+}
 
-let ranSomething = options.script != nil || !options.chunks.isEmpty
-if options.interactive || !ranSomething {
+let stdinIsTerminal = isatty(STDIN_FILENO) != 0
+if options.interactive {
+    // -i without a terminal evaluates stdin line by line, as a REPL without readline.
+    if stdinIsTerminal { Repl(state: state).run() } else { Repl(state: state).runPlain() }
+} else if options.runsStandardInputByDefault {
     if stdinIsTerminal {
+        print(CommandLineOptions.version)
         Repl(state: state).run()
-    } else if !ranSomething {
-        let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        runOrExit { try state.runChunk(source, name: "=stdin") }
     } else {
-        // -i without a terminal: evaluate stdin line by line, as a REPL without readline.
-        Repl(state: state).runPlain()
+        runOrExit { try state.runFile(nil) }
     }
 }
 fflush(nil)

@@ -75,6 +75,6 @@ final class CommandLineTests: XCTestCase {
     func testInteractiveFlagOnAPipeEvaluatesLines() throws {
         let script = try write("setup.lua", "x = 20")
         let result = try LunetProcess.run(["-i", script], input: "x + 1\nfor i = 1, 2 do\nprint(i)\nend\n")
-        XCTAssertEqual(result.stdout, "21\n1\n2\n")
+        XCTAssertEqual(result.stdout, "lunet 0.1.0 (Lua 5.4, OpenBLAS)\n21\n1\n2\n")  // -i implies -v, as in lua
     }
 }

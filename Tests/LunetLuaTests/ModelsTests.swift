@@ -37,7 +37,18 @@ final class ModelsTests: LuaTestCase {
               (a:evaluate():forward(x) - b:evaluate():forward(x)):abs():max() == 0,
               models.koch{size = 65, embedding = 8, l2 = 2e-4}:namedParameters()['fc.weight']:size(2)
             """), ["2048x1024", "true", "256"])
-        assertError("require('lunet.models').babenko{clases = 10}", "test:1: unknown option 'clases' for models.babenko")
+        assertError("require('lunet.models').babenko{clases = 10}", "test:1: unknown option 'clases' for models.babenko (did you mean 'classes'?)")
         XCTAssertTrue(try eval("lunet.doc(require('lunet.models').koch)")[0].hasPrefix("models.koch{embedding = 4096"))
+    }
+
+    /// The builders check their options with the bindings' mechanism (lunet.checkOptions).
+    func testBuilderOptionRanges() {
+        assertError("require('lunet.models').babenko{classes = 0}", "test:1: models.babenko: classes must be a positive integer, got 0")
+        assertError("require('lunet.models').babenko(3)", "test:1: models.babenko: options table expected, got number")
+        assertError("require('lunet.models').koch{dropout = 1}", "test:1: models.koch: dropout must be in [0, 1), got 1")
+        assertError("require('lunet.models').koch{l2 = -1}", "test:1: models.koch: l2 must be a non-negative number, got -1")
+        assertError("require('lunet.models').koch{size = 'x'}", "test:1: option 'size' for models.koch: integer expected, got 'x'")
+        assertError("lunet.checkOptions({}, 'f', {a = 'colour'})",
+                    "bad argument #3 to '?' (unknown kind for 'a' (known: boolean, integer, non-negative integer, non-negative number, number, positive integer, positive number, probability))")
     }
 }

@@ -47,9 +47,9 @@ final class NNBindingsTests: LuaTestCase {
         assertError("nn.Conv2d(3, 96, 4, {paddin = 'same'})",
                     "test:1: unknown option 'paddin' for nn.Conv2d (did you mean 'padding'?)")
         assertError("nn.Conv2d(3, 96, 4, {padding = 'full'})",
-                    "test:1: option 'padding' for nn.Conv2d must be 'valid', 'same' or a non-negative integer")
+                    "test:1: option 'padding' for nn.Conv2d: 'valid', 'same' or a non-negative integer expected, got 'full'")
         assertError("nn.MaxPool2d('x')",
-                    "test:1: bad argument #1 to 'MaxPool2d' (positive integer or pair {height, width} expected, got string)")
+                    "test:1: bad argument #1 to 'MaxPool2d' (positive integer or pair {height, width} expected, got 'x')")
         assertError("nn.Sequential{nn.ReLU(), 3}", "test:1: bad argument #1 to 'Sequential' (item 2 is a number, expected an nn module)")
         assertError("nn.ReLU():add(nn.Tanh())", "test:1: nn.ReLU: add is only for nn.Sequential")
         assertError("nn.Sequential{}:get(2)", "test:1: nn.Sequential: index 2 out of range for 0 layers")

@@ -17,6 +17,18 @@ lunet.document(lunet.document, "lunet.document(value, signature, text)",
 lunet.doc = __lunet_doc
 __lunet_doc = nil
 
+local check = __lunet_check_options
+__lunet_check_options = nil
+--- Checks an options table as the Swift bindings check theirs; errors point at the caller's caller.
+function lunet.checkOptions(options, owner, kinds)
+  local ok, result = pcall(check, options, owner, kinds)
+  if not ok then error(result, 3) end
+  return result
+end
+lunet.document(lunet.checkOptions, "lunet.checkOptions(options, owner, {key = kind})",
+  "Rejects unknown keys and values outside their kind ('integer', 'positive integer', 'non-negative integer', 'number', " ..
+  "'non-negative number', 'positive number', 'probability', 'boolean'); returns options or {}.")
+
 package.loaded.lunet = lunet
 _G.lunet = lunet
 return lunet

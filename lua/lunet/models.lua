@@ -9,20 +9,6 @@ local lunet = require("lunet")
 
 local models = {}
 
--- Checks an options table against the allowed keys, as the Swift bindings do.
-local function checkOptions(options, owner, allowed)
-  options = options or {}
-  if type(options) ~= "table" then
-    error(owner .. ": options table expected, got " .. type(options), 3)
-  end
-  for key in pairs(options) do
-    if not allowed[key] then
-      error("unknown option '" .. tostring(key) .. "' for " .. owner, 3)
-    end
-  end
-  return options
-end
-
 -- Draws one seed per layer from a base seed, so a seeded model is reproducible
 -- and its layers still get different weights; nil leaves the global stream.
 local function seeder(seed)
@@ -40,7 +26,8 @@ local function pooled(n) return (n + 1) // 2 end
 --- Babenko et al.'s ConvNet with the assignment's changes (4x4 first kernel,
 --- stride 1, 2048-unit fc6/fc7, dropout 0.5 before both).
 function models.babenko(options)
-  options = checkOptions(options, "models.babenko", {classes = true, channels = true, size = true, seed = true, l2 = true})
+  options = lunet.checkOptions(options, "models.babenko", {classes = "positive integer", channels = "positive integer",
+    size = "positive integer", seed = "integer", l2 = "non-negative number"})
   local classes = options.classes or 190
   local channels = options.channels or 3
   local size = options.size or 64
@@ -71,8 +58,8 @@ lunet.document(models.babenko, "models.babenko{classes = 190, channels = 3, size
 
 --- The Koch et al. style embedding network for 1x105x105 Omniglot images (Q2).
 function models.koch(options)
-  options = checkOptions(options, "models.koch", {embedding = true, channels = true, size = true, seed = true,
-    l2 = true, denseL2 = true, dropout = true})
+  options = lunet.checkOptions(options, "models.koch", {embedding = "positive integer", channels = "positive integer",
+    size = "positive integer", seed = "integer", l2 = "non-negative number", denseL2 = "non-negative number", dropout = "probability"})
   local embedding = options.embedding or 4096
   local channels = options.channels or 1
   local size = options.size or 105

@@ -91,8 +91,11 @@ public struct Tensor<Element: TensorElement>: Sendable {
     public var count: Int { storage.count }
     public var byteCount: Int { storage.byteCount }
 
-    /// `Float32 tensor of shape 100x3x64x64`
-    public var summary: String { "\(Element.typeName) tensor of shape \(formatShape(shape))" }
+    /// `Float32 tensor of shape 100x3x64x64`; a rank-0 tensor says so plainly:
+    /// `Float32 scalar tensor (0 dimensions)`.
+    public var summary: String {
+        rank == 0 ? "\(Element.typeName) scalar tensor (0 dimensions)" : "\(Element.typeName) tensor of shape \(formatShape(shape))"
+    }
 
     /// Row-major strides, in elements.
     public var strides: [Int] {
@@ -128,7 +131,8 @@ public struct Tensor<Element: TensorElement>: Sendable {
     /// The flat offset of a 0-based multi-index, checked against the shape.
     public func offset(of index: [Int]) throws -> Int {
         guard index.count == shape.count else {
-            throw LunetError("\(summary) needs \(shape.count) indices, got \(index.count)")
+            let needed = shape.isEmpty ? "no index" : shape.count == 1 ? "1 index" : "\(shape.count) indices"
+            throw LunetError("\(summary) takes \(needed), got \(index.count)")
         }
         var offset = 0
         for (d, i) in index.enumerated() {
