@@ -37,21 +37,18 @@ enum RankingKey {
         keys.sort(by: >)
     }
 
-    /// How many keys of `sorted` (descending) rank before `key`.
+    /// How many keys of `sorted` (descending) rank before `key`; the halving
+    /// steps select without branches, since their outcome is unpredictable.
     @inline(__always)
     static func countAbove(_ key: UInt64, in sorted: UnsafePointer<UInt64>, count: Int) -> Int {
         if count == 0 || key > sorted[0] { return 0 }
         if key < sorted[count - 1] { return count }
-        var low = 0, length = count
-        while length > 0 {
+        var base = 0, length = count
+        while length > 1 {
             let half = length >> 1
-            if sorted[low + half] > key {
-                low += half + 1
-                length -= half + 1
-            } else {
-                length = half
-            }
+            base = sorted[base + half] > key ? base + half : base
+            length -= half
         }
-        return low
+        return base + (sorted[base] > key ? 1 : 0)
     }
 }

@@ -37,6 +37,19 @@ struct PreparedCodes {
         }
     }
 
+    private init(metric: SimilarityMetric, rows: Int, dimension: Int, rowFactors: [Float]) {
+        self.metric = metric
+        self.rows = rows
+        self.dimension = dimension
+        self.rowFactors = rowFactors
+    }
+
+    /// The same codes listed in another order: row `p` is the old row `order[p]`.
+    func reordered(_ order: [Int]) -> PreparedCodes {
+        PreparedCodes(metric: metric, rows: rows, dimension: dimension,
+                      rowFactors: rowFactors.isEmpty ? [] : order.map { rowFactors[$0] })
+    }
+
     /// The ranking score of rows `i` and `j` from their inner product; the
     /// same value whichever row is the query.
     @inline(__always)
