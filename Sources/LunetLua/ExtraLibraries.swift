@@ -8,5 +8,6 @@ extension FunctionTable {
         ModelFileBindings.models, ModelFileBindings.tensors,
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
         RetrievalBindings.module,
+        TrainingBindings.module,
     ]
 }

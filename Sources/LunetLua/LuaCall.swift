@@ -13,12 +13,14 @@ public struct LuaArgumentError: Error {
 /// them and pushes results. Stack indices are Lua's (1-based).
 public struct LuaCall {
     public let L: OpaquePointer
+    /// The number of arguments when the binding was entered; values pushed
+    /// since (results, callbacks' arguments) do not change it.
+    public let argumentCount: Int32
 
     public init(_ L: OpaquePointer) {
         self.L = L
+        argumentCount = lua_gettop(L)
     }
-
-    public var argumentCount: Int32 { lua_gettop(L) }
 
     public func type(at index: Int32) -> Int32 { lua_type(L, index) }
 
@@ -154,9 +156,6 @@ public struct LuaCall {
         guard lua_type(L, index) == LUA_TTABLE else { throw typeError(index, expected: "options table") }
         guard case .table(let table) = try value(index) else { return LuaOptions(owner: owner, values: [:]) }
         if !table.array.isEmpty { throw argumentError(index, "options for \(owner) must be named (key = value)") }
-        for key in table.fields.keys.sorted() where !allowed.contains(key) {
-            throw LunetError("unknown option '\(key)' for \(owner)" + LuaOptions.suggestion(key, allowed))
-        }
-        return LuaOptions(owner: owner, values: table.fields)
+        return try LuaOptions(checking: table, owner: owner, allowed: allowed)
     }
 }
