@@ -26,19 +26,6 @@ struct RelevantRanks {
 
     func relevantCount(_ q: Int) -> Int { offsets[q + 1] - offsets[q] }
 
-    /// Sorts every query's keys best first (in parallel over queries).
-    mutating func sortKeys() {
-        let offsets = self.offsets
-        keys.withUnsafeMutableBufferPointer { keys in
-            let box = UncheckedSendable(keys)
-            ParallelLoop.forEach(offsets.count - 1, grain: 8) { range in
-                for q in range {
-                    RankingKey.sortBestFirst(box.value.baseAddress! + offsets[q], count: offsets[q + 1] - offsets[q])
-                }
-            }
-        }
-    }
-
     /// Average precision of query `q`: the mean over its relevant items of the
     /// precision at each one's rank; with `atR`, only ranks up to R = the
     /// number of relevant items count (MAP@R). NaN when nothing is relevant.
