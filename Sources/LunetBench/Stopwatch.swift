@@ -17,6 +17,14 @@ enum Stopwatch {
         return times.sorted()[times.count / 2]
     }
 
+    /// User plus system CPU seconds of this process so far (every thread):
+    /// less sensitive than wall time to other work on a shared machine.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
     static func peakMemoryMiB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

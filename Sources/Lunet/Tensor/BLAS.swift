@@ -46,3 +46,13 @@ extension Tensor where Element == Float {
         }
     }
 }
+
+extension BLAS {
+    /// The upper triangle of `C = alpha * A * A^T + beta * C`, row-major, `A` `[n, k]`,
+    /// `C` `[n, n]`: the Gram matrix of `A`'s rows at half a product's cost.
+    @inline(__always)
+    public static func ssyrkUpper(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+}

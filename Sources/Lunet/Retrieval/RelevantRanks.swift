@@ -1,0 +1,72 @@
+/// For each query, the ranking keys of its relevant items (same label, itself
+/// left out) sorted best first, and a histogram of where the irrelevant items
+/// fall among them: `histogram[p]` counts the irrelevant items ranked below
+/// exactly `p` relevant ones. The rank of the relevant item at sorted position
+/// `r` is then `r + 1 + histogram[0...r].sum`, which is all average precision
+/// needs: no query's full list is ever sorted.
+struct RelevantRanks {
+    /// Start of each query's keys; query `q` has `offsets[q + 1] - offsets[q]` relevant items.
+    let offsets: [Int]
+    /// Relevant keys of every query, back to back.
+    var keys: [UInt64]
+    /// `relevantCount + 1` counters per query, back to back (query `q`'s start at `offsets[q] + q`).
+    var histogram: [Int32]
+
+    init(relevantCounts: [Int]) {
+        var offsets = [0]
+        offsets.reserveCapacity(relevantCounts.count + 1)
+        for count in relevantCounts { offsets.append(offsets.last! + count) }
+        self.offsets = offsets
+        // One spare slot each: buffers of no element would have no address.
+        keys = [UInt64](repeating: 0, count: offsets.last! + 1)
+        histogram = [Int32](repeating: 0, count: offsets.last! + relevantCounts.count + 1)
+    }
+
+    var queryCount: Int { offsets.count - 1 }
+
+    func relevantCount(_ q: Int) -> Int { offsets[q + 1] - offsets[q] }
+
+    /// Average precision of query `q`: the mean over its relevant items of the
+    /// precision at each one's rank; with `atR`, only ranks up to R = the
+    /// number of relevant items count (MAP@R). NaN when nothing is relevant.
+    func averagePrecision(_ q: Int, atR: Bool) -> Double {
+        let count = relevantCount(q)
+        guard count > 0 else { return .nan }
+        let base = offsets[q] + q
+        var below = 0, sum = 0.0
+        for r in 0..<count {
+            below += Int(histogram[base + r])
+            let rank = r + 1 + below
+            if atR && rank > count { break }
+            sum += Double(r + 1) / Double(rank)
+        }
+        return sum / Double(count)
+    }
+}
+
+/// Pointers into a `RelevantRanks` for the parallel loops that fill it; each
+/// task writes only its own queries' slots.
+struct RelevantRanksPointers: @unchecked Sendable {
+    let offsets: UnsafePointer<Int>
+    let keys: UnsafeMutablePointer<UInt64>
+    let histogram: UnsafeMutablePointer<Int32>
+
+    /// Counts one irrelevant item (its key as seen from query `q`).
+    @inline(__always)
+    func countIrrelevant(_ q: Int, _ key: UInt64) {
+        let start = offsets[q], count = offsets[q + 1] - start
+        histogram[start + q + RankingKey.countAbove(key, in: keys + start, count: count)] += 1
+    }
+}
+
+extension RelevantRanks {
+    mutating func withPointers<R>(_ body: (RelevantRanksPointers) throws -> R) rethrows -> R {
+        try offsets.withUnsafeBufferPointer { o in
+            try keys.withUnsafeMutableBufferPointer { k in
+                try histogram.withUnsafeMutableBufferPointer { h in
+                    try body(RelevantRanksPointers(offsets: o.baseAddress!, keys: k.baseAddress!, histogram: h.baseAddress!))
+                }
+            }
+        }
+    }
+}
