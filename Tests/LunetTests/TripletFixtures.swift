@@ -31,9 +31,9 @@ enum TripletFixtures {
         try background().selectingClasses(Array(0..<classes))
     }
 
-    /// 105x105 -> 5x5 max pool -> 441 -> Linear -> `width` sigmoid units.
-    static func network(width: Int = 8, seed: UInt64 = 3) throws -> Sequential {
-        Sequential([try MaxPool2d(kernel: Size2D(square: 5)), Flatten(), try Linear(441, width, seed: seed), Sigmoid()])
+    /// 105x105 -> 5x5 max pool -> 441 -> Linear -> `width` units (sigmoid ones by default).
+    static func network(width: Int = 8, seed: UInt64 = 3, sigmoid: Bool = true) throws -> Sequential {
+        Sequential([try MaxPool2d(kernel: Size2D(square: 5)), Flatten(), try Linear(441, width, seed: seed)] + (sigmoid ? [Sigmoid()] : []))
     }
 
     /// Plain squared distance between two rows of `e` (`[n, d]`), in Double.
