@@ -39,9 +39,10 @@ public final class TripletTrainer {
         context = try TripletContext(dataset: dataset, embedding: sampler.usesEmbeddings ? .network(network) : nil, seed: seed)
     }
 
-    /// Runs every round; Ctrl-C (an `interrupted` error from `Interruption`)
+    /// Runs every round; Ctrl-C (in the loop, or in a Lua sampler it calls)
     /// stops at a step boundary and returns the rounds so far with stopReason
-    /// `interrupted`, the model as the last completed step left it.
+    /// `interrupted`, the model as the last completed step left it. The
+    /// request is consumed, so the host does not raise it as well.
     public func fit() throws -> TripletHistory {
         var history = TripletHistory()
         do {
@@ -49,7 +50,8 @@ public final class TripletTrainer {
                 history.rounds.append(try runRound(round))
                 try onRound(history.rounds.last!)
             }
-        } catch let error as LunetError where error.message == "interrupted" {
+        } catch is Interruption.Interrupted {
+            _ = Interruption.consume()
             history.stopReason = "interrupted"
         }
         network.setTraining(true)
