@@ -14,7 +14,7 @@ public final class HardestNegativeSampler: EmbeddingMiner {
         cache = try refresh.map { try EmbeddingCache(interval: $0) }
     }
 
-    public var description: String { "triplet.hardest{\(refreshDescription)}" }
+    public var description: String { cache == nil ? "triplet.hardest()" : "triplet.hardest{\(refreshDescription)}" }
 
     public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
         let draws = (0..<count).map { _ in context.drawAnchorPositiveAndNegativeClass() }
