@@ -72,7 +72,7 @@ final class TripletBindingsTests: LuaTestCase {
     func testLuaSamplerMistakesAreClearErrorsAndLeaveEverythingUsable() throws {
         try setUpOmniglot()
         func sampler(_ body: String) -> String {
-            "triplet.fit(net, ds, {sampler = triplet.sampler(function(ctx, n) \(body) end), batch = 2, steps = 1, rounds = 1, optimizer = opt, verbose = false})"
+            "triplet.fit(net, ds, {sampler = triplet.sampler(function(ctx, n) \(body) end), batch = 2, steps = 1, rounds = 1, optimizer = opt, verbose = 0})"
         }
         assertError(sampler("return {1, 1}, {2, 3}, {21}"),
                     "test:1: triplet.sampler: anchors, positives and negatives must have one length, got 2, 2 and 1")
@@ -101,7 +101,7 @@ final class TripletBindingsTests: LuaTestCase {
             (function()
               local rounds = {}
               local h = triplet.fit(net, ds, {sampler = triplet.hardest(), batch = 16, steps = 8, rounds = 3, seed = 2,
-                optimizer = opt, verbose = false, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps) end})
+                optimizer = opt, verbose = 0, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps) end})
               return #h.loss, h.loss[3] < h.loss[1], h.active[1] > 0, h.mining[1] > 0, h.embedded[1] > 16, table.concat(rounds, " "), h.stopReason
             end)()
             """)
