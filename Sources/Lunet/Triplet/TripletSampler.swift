@@ -23,7 +23,9 @@ public final class EmbeddingCache {
     public let interval: Int
     private var embeddings: Tensor<Float>?
     private var computedAt = 0
-    private var datasetIdentity: ObjectIdentifier?
+    /// The run (context) the embeddings belong to; another run, or a new
+    /// network, starts from fresh embeddings.
+    private weak var owner: TripletContext?
 
     public init(interval: Int) throws {
         guard interval >= 1 else { throw LunetError("refresh must be a positive number of steps, got \(interval)") }
@@ -33,12 +35,11 @@ public final class EmbeddingCache {
     /// `[positions.count, d]` rows of the cached embeddings, refreshed when
     /// `interval` steps have passed (or another dataset comes).
     func rows(_ positions: [Int], in context: TripletContext) throws -> Tensor<Float> {
-        let identity = ObjectIdentifier(context)
-        if embeddings == nil || identity != datasetIdentity || context.step - computedAt >= interval || context.step < computedAt {
+        if embeddings == nil || owner !== context || context.step - computedAt >= interval || context.step < computedAt {
             guard let embedding = context.embedding else { throw LunetError("this sampler was given no network to embed images with") }
             embeddings = try embedding.embedAll(context.dataset.images)
             computedAt = context.step
-            datasetIdentity = identity
+            owner = context
             context.noteEmbedded(context.dataset.count)
         }
         return try embeddings!.selecting(positions)
