@@ -1,3 +1,5 @@
+import Foundation
+import LuaShim
 import LunetLua
 import XCTest
 
@@ -93,6 +95,26 @@ final class TripletBindingsTests: LuaTestCase {
         XCTAssertEqual(try eval("net:forward(ds.images:narrow(1, 1, 2):float()):size(2)"), ["8"])
         let history = try eval(sampler("return {1, 21}, {2, 22}, {41, 1}") + ".stopReason")
         XCTAssertEqual(history, ["completed"])
+    }
+
+    /// Ctrl-C inside a Lua sampler stops triplet.fit at a step boundary with the rounds so far.
+    func testCtrlCInsideALuaSamplerReturnsTheHistory() throws {
+        try setUpOmniglot()
+        let previous = signal(SIGINT, SIG_IGN)  // a signal sent early must not end the test process
+        defer { signal(SIGINT, previous); lunet_clear_interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { kill(getpid(), SIGINT) }
+        let result = try eval("""
+            (function()
+              local h = triplet.fit(net, ds, {batch = 2, steps = 1, rounds = 3, optimizer = opt, verbose = 0,
+                sampler = triplet.sampler(function(ctx, n)
+                  if ctx.step == 2 then local t = os.clock() while os.clock() - t < 20 do end end
+                  return {1, 21}, {2, 22}, {41, 1}
+                end)})
+              return h.stopReason, #h.loss
+            end)()
+            """)
+        XCTAssertEqual(result, ["interrupted", "1"])
+        XCTAssertEqual(try eval("net:forward(ds.images:narrow(1, 1, 2):float()):size(2)"), ["8"])
     }
 
     func testFitLowersTheLossAndCallsOnRound() throws {
