@@ -5,7 +5,8 @@ import Lunet
 
 /// A sampler in a Lua userdata (`lunet.TripletSampler`), with the context of
 /// its direct `sampler:sample` calls: kept while the dataset and network stay
-/// the same, so steps count on and `refresh` caches last.
+/// the same (the same image storage, not equal images: comparing would read
+/// every byte), so steps count on and `refresh` caches last.
 final class TripletSamplerBox: LuaNamed {
     static let metatable = "lunet.TripletSampler"
     let sampler: TripletSampler
@@ -15,7 +16,7 @@ final class TripletSamplerBox: LuaNamed {
     var luaTypeName: String { "triplet sampler" }
 
     func directContext(_ dataset: Dataset, _ network: Module?) throws -> TripletContext {
-        if let direct, direct.images.isIdentical(to: dataset.images), direct.network === network {
+        if let direct, direct.images.storage === dataset.images.storage, direct.network === network {
             direct.context.begin(step: direct.context.step + 1)
             return direct.context
         }
