@@ -10,6 +10,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("nn-q2", { try NNBenchmark.run(q1: false, q2: true) }),
     ("retrieval", RetrievalBenchmark.run),
     ("train", { try TrainBenchmark.run() }),
+    ("triplet", TripletBenchmark.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -9,5 +9,6 @@ extension FunctionTable {
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
         RetrievalBindings.module,
         TrainingBindings.module,
+        TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,
     ]
 }

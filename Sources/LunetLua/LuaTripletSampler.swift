@@ -1,0 +1,61 @@
+import CLua
+import LuaShim
+import Lunet
+
+/// A sampler written in Lua: `triplet.sampler(function(ctx, n) ... end)`.
+/// Swift calls the function every step through `LuaCall.callback`, on the
+/// state of the binding that runs the training (`call`), with one context
+/// object kept for the whole run; what it returns is checked.
+final class LuaTripletSampler: TripletSampler, LuaNamed {
+    let function: LuaReference
+    /// The binding currently running this sampler (set by triplet.fit and sampler:sample).
+    var call: LuaCall?
+    /// The `ctx` userdata of the current run and the context it shows.
+    private var contextObject: (context: TripletContext, reference: LuaReference)?
+
+    init(function: LuaReference) { self.function = function }
+
+    var luaTypeName: String { "triplet sampler" }
+    var description: String { "triplet.sampler(function)" }
+    var usesEmbeddings: Bool { true }
+
+    func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
+        guard let call else { throw LunetError("triplet.sampler: a Lua sampler runs only inside triplet.fit or sampler:sample") }
+        let ctx = contextReference(for: context, call)
+        let triplets = try call.callback(function, results: 3, arguments: { call in
+            ctx.push(call.L)
+            call.push(count)
+            return 2
+        }) { call, first in
+            TripletIndices(anchors: try indices(call, first, "anchors"), positives: try indices(call, first + 1, "positives"),
+                           negatives: try indices(call, first + 2, "negatives"))
+        }
+        try triplets.validate(against: context.dataset, owner: "triplet.sampler")
+        return triplets
+    }
+
+    private func contextReference(for context: TripletContext, _ call: LuaCall) -> LuaReference {
+        if let contextObject, contextObject.context === context { return contextObject.reference }
+        call.pushObject(TripletContextBox(context), metatable: TripletContextBox.metatable,
+                        externalBytes: context.dataset.labels.byteCount)
+        let reference = LuaReference(popping: call.L)
+        contextObject = (context, reference)
+        return reference
+    }
+
+    /// 0-based positions from a returned table or Int32 tensor of 1-based ones.
+    private func indices(_ call: LuaCall, _ index: Int32, _ role: String) throws -> [Int] {
+        if let box = call.boxedObject(at: index) as? TensorBox, case .int(let t) = box.tensor, t.rank == 1 {
+            return t.scalars.map { Int($0) - 1 }
+        }
+        if call.type(at: index) == LUA_TTABLE, case .table(let table) = try call.value(index), table.fields.isEmpty {
+            return try table.array.enumerated().map { k, value in
+                guard case .integer(let i) = value else {
+                    throw LunetError("triplet.sampler: \(role)[\(k + 1)] must be an integer index, got \(value.typeName)")
+                }
+                return LuaCall.zeroBased(i)
+            }
+        }
+        throw LunetError("triplet.sampler: the function must return anchors, positives and negatives as tables or Int32 tensors of 1-based indices; \(role) is \(call.typeName(at: index))")
+    }
+}
