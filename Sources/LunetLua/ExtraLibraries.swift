@@ -7,5 +7,6 @@ extension FunctionTable {
         OptimBindings.module, OptimBindings.methods,
         ModelFileBindings.models, ModelFileBindings.tensors,
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
+        DistBindings.module,
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Lunet
 import LunetLua
 
 /// Prints to standard error.
@@ -25,6 +26,14 @@ case .run:
     break
 }
 
+// Under mpirun (or srun), join the job before anything can fail, so a failure aborts every rank.
+do {
+    try Distributed.start()
+} catch {
+    printError("lunet: \(error)")
+    exit(1)
+}
+
 let state: LuaState
 do {
     guard let libraryPath = LuaLibraryPath.locate() else {
@@ -37,14 +46,14 @@ do {
     exit(1)
 }
 
-/// Runs one step; on error prints the message and traceback and exits non-zero.
+/// Runs one step; on error prints the message and traceback and exits non-zero
+/// (under MPI: ends every rank of the job).
 func runOrExit(_ body: () throws -> Void) {
     do {
         try body()
     } catch {
         fflush(nil)
-        printError("lunet: \(error)")
-        exit(1)
+        Distributed.abortJob(message: "lunet: \(error)", print: printError)
     }
 }
 
@@ -77,4 +86,5 @@ if options.interactive || !ranSomething {
     }
 }
 fflush(nil)
+Distributed.finish()
 exit(0)
