@@ -35,7 +35,19 @@ lua_Integer lunet_binding_id(lua_State *L, int idx) {
     return id;
 }
 
+/* Registry key of the last message this handler produced. */
+static const char traced_key = 'T';
+
 int lunet_traceback(lua_State *L) {
+    /* A message that already carries its traceback (an error of a Lua
+       callback that Swift passed on) goes up unchanged: one traceback. */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &traced_key);
+    int traced = lua_rawequal(L, 1, -1);
+    lua_pop(L, 1);
+    if (traced) {
+        lua_settop(L, 1);
+        return 1;
+    }
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
@@ -43,6 +55,8 @@ int lunet_traceback(lua_State *L) {
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
     luaL_traceback(L, L, msg, 1);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &traced_key);
     return 1;
 }
 
@@ -92,6 +106,14 @@ int lunet_openlibs(lua_State *L) {
 
 int lunet_interrupt_pending(void) { return interrupted != 0; }
 void lunet_clear_interrupt(void) { interrupted = 0; }
+
+int lunet_consume_interrupt(void) {
+    if (!interrupted) return 0;
+    interrupted = 0;
+    if (running_state != NULL && lua_gethook(running_state) == stop_hook)
+        lua_sethook(running_state, NULL, 0, 0);
+    return 1;
+}
 void lunet_request_interrupt(void) { interrupted = 1; }
 
 int lunet_registryindex(void) { return LUA_REGISTRYINDEX; }

@@ -35,65 +35,51 @@ enum LossBindings {
 
     static let methods = LuaLibrary(.type(metatable: metatable), doc: "A loss (criterion): :forward returns the loss, :backward its gradients.", functions: [
         LuaFunction("forward", "criterion:forward(input, target) or criterion:forward(a, p, n)", "The mean loss; TripletLoss also returns the fraction of triplets with a non-zero loss.") { call in
-            switch try criterion(call) {
-            case let loss as CrossEntropyLoss:
-                let (logits, targets) = try crossEntropyArguments(call)
-                call.push(try loss.forward(logits, targets))
-                return 1
-            case let loss as TripletLoss:
-                let (loss, active) = try loss.forward(call.floatTensor(2), call.floatTensor(3), call.floatTensor(4))
-                call.push(loss)
-                call.push(active)
-                return 2
-            default:
-                throw call.typeError(1, expected: "nn criterion")
-            }
+            let loss = try criterion(call)
+            let (inputs, labels) = try arguments(call, loss)
+            let value = try loss.loss(inputs, labels: labels)
+            call.push(value.loss)
+            for statistic in value.statistics { call.push(statistic) }
+            return Int32(1 + value.statistics.count)
         },
         LuaFunction("backward", "criterion:backward(input, target) or criterion:backward(a, p, n)", "The gradient of the mean loss for the input; TripletLoss returns the gradients for a, p and n.") { call in
-            switch try criterion(call) {
-            case let loss as CrossEntropyLoss:
-                let (logits, targets) = try crossEntropyArguments(call)
-                call.push(try loss.backward(logits, targets))
-                return 1
-            case let loss as TripletLoss:
-                let (da, dp, dn) = try loss.backward(call.floatTensor(2), call.floatTensor(3), call.floatTensor(4))
-                call.push(da)
-                call.push(dp)
-                call.push(dn)
-                return 3
-            default:
-                throw call.typeError(1, expected: "nn criterion")
-            }
+            let loss = try criterion(call)
+            let (inputs, labels) = try arguments(call, loss)
+            let gradients = try loss.gradient(inputs, labels: labels)
+            for gradient in gradients { call.push(gradient) }
+            return Int32(gradients.count)
         },
     ], metamethods: [
         LuaFunction("__tostring", "tostring(criterion)", "nn.CrossEntropy() or nn.TripletLoss(margin=0.2, distance=squared).") { call in
-            switch try criterion(call) {
-            case let loss as TripletLoss: call.push("nn." + loss.description)
-            default: call.push("nn.CrossEntropy()")
-            }
+            call.push("nn." + (try criterion(call)).description)
             return 1
         },
     ])
 
-    static func criterion(_ call: LuaCall) throws -> AnyObject {
-        guard let object = call.boxedObject(at: 1), object is CrossEntropyLoss || object is TripletLoss else {
-            throw call.typeError(1, expected: "nn criterion")
-        }
-        return object
+    static func criterion(_ call: LuaCall, at index: Int32 = 1) throws -> Loss {
+        guard let loss = call.boxedObject(at: index) as? Loss else { throw call.typeError(index, expected: "nn criterion") }
+        return loss
     }
 
-    /// Logits and 1-based labels from Lua, the labels checked and made 0-based.
-    static func crossEntropyArguments(_ call: LuaCall) throws -> (Tensor<Float>, Tensor<Int32>) {
-        let logits = try call.floatTensor(2)
-        let labels = try call.intTensor(3)
-        if logits.rank == 2, labels.rank == 1 {
-            let classes = logits.shape[1]
-            for (row, label) in labels.scalars.enumerated() where label < 1 || Int(label) > classes {
-                throw call.argumentError(3, "label \(label) at position \(row + 1) is not a class in 1..\(classes)")
-            }
+    /// The loss's inputs from argument 2 on, then its 1-based labels, checked
+    /// against the class count when the loss knows it and made 0-based.
+    static func arguments(_ call: LuaCall, _ loss: Loss) throws -> ([Tensor<Float>], Tensor<Int32>?) {
+        let inputs = try (0..<Int32(loss.inputCount)).map { try call.floatTensor(2 + $0) }
+        guard loss.usesLabels else { return (inputs, nil) }
+        let index = 2 + Int32(loss.inputCount)
+        return (inputs, try labels(call, index, classes: loss.classCount(for: inputs)))
+    }
+
+    /// 1-based labels at `index`, checked to lie in `1...classes` and returned
+    /// 0-based; a labels tensor of another rank goes on as it is, for the loss
+    /// to reject by its shape.
+    static func labels(_ call: LuaCall, _ index: Int32, classes: Int?) throws -> Tensor<Int32> {
+        let labels = try call.intTensor(index)
+        guard let classes, labels.rank == 1 else { return labels }
+        for (row, label) in labels.scalars.enumerated() where label < 1 || Int(label) > classes {
+            throw call.argumentError(index, "label \(label) at position \(row + 1) is not a class in 1..\(classes)")
         }
         // Shifting is safe only once the labels are known to be in range.
-        guard logits.rank == 2, labels.rank == 1 else { return (logits, labels) }
-        return (logits, labels.mapped { $0 - 1 })
+        return labels.mapped { $0 - 1 }
     }
 }

@@ -13,12 +13,14 @@ public struct LuaArgumentError: Error {
 /// them and pushes results. Stack indices are Lua's (1-based).
 public struct LuaCall {
     public let L: OpaquePointer
+    /// The number of arguments when the binding was entered; values pushed
+    /// since (results, callbacks' arguments) do not change it.
+    public let argumentCount: Int32
 
     public init(_ L: OpaquePointer) {
         self.L = L
+        argumentCount = lua_gettop(L)
     }
-
-    public var argumentCount: Int32 { lua_gettop(L) }
 
     public func type(at index: Int32) -> Int32 { lua_type(L, index) }
 

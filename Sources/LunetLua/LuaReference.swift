@@ -2,8 +2,9 @@ import CLua
 import LuaShim
 
 /// Keeps a Lua value (a callback function) alive in the registry while Swift
-/// holds it; released when the last Swift copy goes.
-public final class LuaReference: @unchecked Sendable {
+/// holds it; released when the last Swift copy goes. Not `Sendable`: a
+/// reference is only touched on the thread that owns its Lua state.
+public final class LuaReference {
     let state: LuaStateHandle
     let reference: Int32
 

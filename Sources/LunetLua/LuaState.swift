@@ -24,6 +24,7 @@ public final class LuaState {
         L = state
         LuaState.installDispatch
         Interruption.poll = { lunet_interrupt_pending() != 0 }
+        Interruption.consume = { lunet_consume_interrupt() != 0 }
         guard lunet_openlibs(L) == LUA_OK else { throw LunetError("cannot open Lua's standard libraries") }
         try LuaInstaller(L).installAll()
         // Without the Lua-side library the state still has every binding; the

@@ -23,7 +23,7 @@ final class NNBindingsTests: LuaTestCase {
             local x = tensor.randn({2, 1, 4, 4}, {seed = 3})
             local codes = net:outputs(x, {"code", "fc"})
             return #net, tostring(net:get(3)), table.concat(codes.code:shape(), "x"), table.concat(codes.fc:shape(), "x"),
-                   table.concat(net:backward(x, tensor.ones({2, 3})):shape(), "x"), net:get(5).weight:size(2)
+                   table.concat(net:evaluate():backward(x, tensor.ones({2, 3})):shape(), "x"), net:get(5).weight:size(2)
             """), ["5", "nn.MaxPool2d(2x2)", "2x8", "2x3", "2x1x4x4", "8"])
         XCTAssertEqual(try eval("tostring(nn.Sequential{nn.Linear(2, 2):named('a'), nn.Tanh()})"),
                        ["nn.Sequential {\n  (1) 'a': nn.Linear(2 -> 2)\n  (2): nn.Tanh\n}"])

@@ -73,3 +73,35 @@ final class TripletLossTests: XCTestCase {
         }
     }
 }
+
+/// The shared loss protocol: the fused call equals the separate ones, stacked
+/// batches split into their inputs.
+final class LossProtocolTests: XCTestCase {
+    func testTripletFusedEqualsSeparate() throws {
+        let loss: any Loss = TripletLoss(margin: 0.5)
+        let inputs = try (1...3).map { try Tensor<Float>.randn([4, 3], seed: UInt64($0)) }
+        let (value, gradients) = try loss.lossAndGradient(inputs, labels: nil)
+        XCTAssertEqual(value, try loss.loss(inputs, labels: nil))
+        XCTAssertEqual(loss.statisticNames, ["activeFraction"])
+        for (fused, separate) in zip(gradients, try loss.gradient(inputs, labels: nil)) {
+            XCTAssertTrue(fused.isIdentical(to: separate))
+        }
+        let (stackedValue, stackedGradient) = try loss.lossAndGradient(batch: try Tensor.concatenate(inputs, dimension: 0), labels: nil)
+        XCTAssertEqual(stackedValue, value)
+        XCTAssertTrue(stackedGradient.isIdentical(to: try Tensor.concatenate(gradients, dimension: 0)))
+        XCTAssertThrowsError(try loss.loss(Array(inputs.prefix(2)), labels: nil)) { error in
+            XCTAssertEqual((error as? LunetError)?.message, "nn.TripletLoss(margin=0.5, distance=squared): 3 inputs expected, got 2")
+        }
+    }
+
+    func testCrossEntropyThroughTheProtocol() throws {
+        let loss: any Loss = CrossEntropyLoss()
+        let logits = try Tensor<Float>.randn([3, 4], seed: 1)
+        let labels = try Tensor<Int32>(shape: [3], scalars: [0, 3, 1])
+        XCTAssertEqual(try loss.loss([logits], labels: labels).loss, try CrossEntropyLoss().forward(logits, labels))
+        XCTAssertEqual(loss.classCount(for: [logits]), 4)
+        XCTAssertThrowsError(try loss.loss([logits], labels: nil)) { error in
+            XCTAssertEqual((error as? LunetError)?.message, "nn.CrossEntropy(): class labels expected")
+        }
+    }
+}

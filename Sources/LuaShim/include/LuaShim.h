@@ -25,7 +25,9 @@ void lunet_push_function(lua_State *L, lua_Integer functionID);
 /// The function ID of the binding at `idx`, or -1 when it is not a lunet binding.
 lua_Integer lunet_binding_id(lua_State *L, int idx);
 
-/// Message handler for lua_pcall: appends a traceback to the error message.
+/// Message handler for lua_pcall: appends a traceback to the error message,
+/// unless the message is the one it produced last (an error passed up from a
+/// callback already has its traceback).
 int lunet_traceback(lua_State *L);
 
 /// Runs the function at the top of the stack (below its `nargs` arguments)
@@ -39,6 +41,10 @@ int lunet_openlibs(lua_State *L);
 int lunet_interrupt_pending(void);
 void lunet_clear_interrupt(void);
 void lunet_request_interrupt(void);
+/// For engine loops that stop cleanly on Ctrl-C: clears a pending interrupt
+/// and removes the hook that would raise "interrupted!" at the next Lua
+/// instruction, so the loop's result is returned. True when one was pending.
+int lunet_consume_interrupt(void);
 
 /* Wrappers for Lua's macros, which Swift cannot import. */
 int lunet_registryindex(void);

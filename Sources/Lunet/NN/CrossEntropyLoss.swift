@@ -87,3 +87,29 @@ public final class CrossEntropyLoss {
         return total
     }
 }
+
+extension CrossEntropyLoss: Loss {
+    public var description: String { "CrossEntropy()" }
+    public var inputCount: Int { 1 }
+
+    public func classCount(for inputs: [Tensor<Float>]) -> Int? {
+        inputs.count == 1 && inputs[0].rank == 2 ? inputs[0].shape[1] : nil
+    }
+
+    public func loss(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> LossValue {
+        try checkArity(inputs, labels: labels)
+        return LossValue(loss: try forward(inputs[0], labels!))
+    }
+
+    public func gradient(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> [Tensor<Float>] {
+        try checkArity(inputs, labels: labels)
+        return [try backward(inputs[0], labels!)]
+    }
+
+    public func lossAndGradient(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws
+        -> (value: LossValue, gradients: [Tensor<Float>]) {
+        try checkArity(inputs, labels: labels)
+        let (loss, gradient) = try lossAndGradient(inputs[0], labels!)
+        return (LossValue(loss: loss), [gradient])
+    }
+}

@@ -1,5 +1,6 @@
 /// Runs its children one after the other. Forward keeps every intermediate
-/// output, so backward (given the same input) walks back without recomputing.
+/// output, so backward (given the same input) walks back without recomputing;
+/// in training mode a backward of another input is an error.
 /// Unnamed children are keyed by their 1-based position (`3.weight`).
 ///
 /// ```lua
@@ -82,8 +83,20 @@ public final class Sequential: Module {
         return x
     }
 
+    /// Walks back through what the last forward kept. In training mode the
+    /// input must be that forward's and each forward serves one backward:
+    /// recomputing would redraw dropout masks and move batch-norm statistics,
+    /// so the gradients would not belong to the loss. In evaluation mode the
+    /// recompute is exact and is done.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
-        if cachedInput !== input.storage || cachedInputShape != input.shape || cachedOutputs.count != layers.count {
+        let sameInput = cachedInput === input.storage && cachedInputShape == input.shape
+        if !sameInput || cachedOutputs.count != layers.count {
+            if allModules.contains(where: \.isTraining) {
+                throw LunetError("\(label): in training mode, backward "
+                    + (sameInput ? "runs once per forward and this forward's backward already ran"
+                                 : "needs the input of the last forward, and this is another input")
+                    + "; run forward on it first (recomputing it here would redraw dropout masks and move batch-norm statistics)")
+            }
             _ = try forward(input)
         }
         var gradient = gradOutput
@@ -92,8 +105,7 @@ public final class Sequential: Module {
                 : layers[index].backwardAcceptsOutput ? cachedOutputs[index] : cachedOutputs[index - 1]
             gradient = try layers[index].backward(layerInput, gradient)
             // Each output is released once its layer's backward has run, so
-            // gradients reuse the activations' memory; a second backward
-            // recomputes the forward pass.
+            // gradients reuse the activations' memory.
             cachedOutputs.removeLast()
         }
         return gradient

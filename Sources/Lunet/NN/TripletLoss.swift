@@ -32,16 +32,33 @@ public final class TripletLoss {
     /// The mean loss and the fraction of triplets whose loss is above zero.
     public func forward(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
         -> (loss: Float, activeFraction: Float) {
-        let terms = try perTriplet(anchor, positive, negative)
-        let active = terms.filter { $0.loss > 0 }
-        let total = active.reduce(0.0) { $0 + $1.loss }
-        return (Float(total / Double(terms.count)), Float(active.count) / Float(terms.count))
+        mean(try perTriplet(anchor, positive, negative))
     }
 
     /// Gradients of the mean loss with respect to anchor, positive and negative.
     public func backward(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
         -> (anchor: Tensor<Float>, positive: Tensor<Float>, negative: Tensor<Float>) {
-        let terms = try perTriplet(anchor, positive, negative)
+        try gradients(anchor, positive, negative, try perTriplet(anchor, positive, negative))
+    }
+
+    /// For a network run once over a stacked batch `[a; p; n]` of `3B` rows:
+    /// the mean loss, the active fraction and the gradient for the stack.
+    public func lossAndGradient(stacked embeddings: Tensor<Float>) throws
+        -> (loss: Float, activeFraction: Float, gradient: Tensor<Float>) {
+        let (value, gradient) = try lossAndGradient(batch: embeddings, labels: nil)
+        return (value.loss, value.statistics[0], gradient)
+    }
+
+    private typealias Term = (positiveDistance: Double, negativeDistance: Double, loss: Double)
+
+    private func mean(_ terms: [Term]) -> (loss: Float, activeFraction: Float) {
+        let active = terms.filter { $0.loss > 0 }
+        let total = active.reduce(0.0) { $0 + $1.loss }
+        return (Float(total / Double(terms.count)), Float(active.count) / Float(terms.count))
+    }
+
+    private func gradients(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>, _ terms: [Term]) throws
+        -> (anchor: Tensor<Float>, positive: Tensor<Float>, negative: Tensor<Float>) {
         let (batch, width) = (anchor.shape[0], anchor.shape[1])
         var ga = try Tensor<Float>.zeros(anchor.shape), gp = ga, gn = ga
         anchor.withUnsafeBufferPointer { a in
@@ -70,22 +87,6 @@ public final class TripletLoss {
         return (ga, gp, gn)
     }
 
-    /// For a network run once over a stacked batch `[a; p; n]` of `3B` rows:
-    /// the mean loss, the active fraction and the gradient for the stack.
-    public func lossAndGradient(stacked embeddings: Tensor<Float>) throws
-        -> (loss: Float, activeFraction: Float, gradient: Tensor<Float>) {
-        guard embeddings.rank == 2, embeddings.shape[0] > 0, embeddings.shape[0] % 3 == 0 else {
-            throw LunetError("nn.\(description): a stacked batch needs 3B rows (anchors, positives, negatives), got \(embeddings.summary)")
-        }
-        let batch = embeddings.shape[0] / 3
-        let (a, p, n) = try (embeddings.narrowed(dimension: 0, start: 0, length: batch),
-                             embeddings.narrowed(dimension: 0, start: batch, length: batch),
-                             embeddings.narrowed(dimension: 0, start: 2 * batch, length: batch))
-        let (loss, active) = try forward(a, p, n)
-        let (da, dp, dn) = try backward(a, p, n)
-        return (loss, active, try Tensor.concatenate([da, dp, dn], dimension: 0))
-    }
-
     /// The factor `s` of `d/da d(a, x) = s * (a - x)` at distance `d`.
     private func scale(_ d: Double) -> Float {
         switch distance {
@@ -95,8 +96,7 @@ public final class TripletLoss {
     }
 
     /// Per row: both distances and the hinge loss.
-    private func perTriplet(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
-        -> [(positiveDistance: Double, negativeDistance: Double, loss: Double)] {
+    private func perTriplet(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws -> [Term] {
         guard anchor.rank == 2, anchor.shape[0] > 0 else {
             throw LunetError("nn.\(description): embeddings must be a non-empty batch x features matrix, got \(anchor.summary)")
         }
@@ -123,5 +123,33 @@ public final class TripletLoss {
                 }
             }
         }
+    }
+}
+
+extension TripletLoss: Loss {
+    public var inputCount: Int { 3 }
+    public var usesLabels: Bool { false }
+    public var statisticNames: [String] { ["activeFraction"] }
+
+    public func loss(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> LossValue {
+        try checkArity(inputs, labels: labels)
+        let (loss, active) = try forward(inputs[0], inputs[1], inputs[2])
+        return LossValue(loss: loss, statistics: [active])
+    }
+
+    public func gradient(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> [Tensor<Float>] {
+        try checkArity(inputs, labels: labels)
+        let (da, dp, dn) = try backward(inputs[0], inputs[1], inputs[2])
+        return [da, dp, dn]
+    }
+
+    /// One pass over the triplets for both.
+    public func lossAndGradient(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws
+        -> (value: LossValue, gradients: [Tensor<Float>]) {
+        try checkArity(inputs, labels: labels)
+        let terms = try perTriplet(inputs[0], inputs[1], inputs[2])
+        let (loss, active) = mean(terms)
+        let (da, dp, dn) = try gradients(inputs[0], inputs[1], inputs[2], terms)
+        return (LossValue(loss: loss, statistics: [active]), [da, dp, dn])
     }
 }

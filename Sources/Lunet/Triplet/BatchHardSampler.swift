@@ -1,0 +1,66 @@
+/// Batch-hard mining (Hermans et al. 2017): `classes` random classes with
+/// `perClass` random images each; every image of that batch is an anchor,
+/// paired with the farthest image of its class in the batch and the nearest
+/// image of another class in the batch. A step gives `classes * perClass`
+/// triplets; `classes` defaults to enough for the count asked for, and the
+/// list is cut to that count.
+///
+/// ```lua
+/// triplet.fit(net, ds, {sampler = triplet.batchhard{classes = 16, perClass = 4}})
+/// ```
+public final class BatchHardSampler: EmbeddingMiner {
+    public let classes: Int?
+    public let perClass: Int
+    let cache: EmbeddingCache?
+
+    public init(classes: Int? = nil, perClass: Int = 4, refresh: Int? = nil) throws {
+        guard perClass >= 2 else { throw LunetError("triplet.batchhard: perClass must be at least 2 (an anchor and a positive), got \(perClass)") }
+        if let classes, classes < 2 { throw LunetError("triplet.batchhard: classes must be at least 2 (negatives come from another class), got \(classes)") }
+        self.classes = classes
+        self.perClass = perClass
+        cache = try refresh.map { try EmbeddingCache(interval: $0) }
+    }
+
+    public var description: String {
+        var parts = classes.map { ["classes = \($0)"] } ?? []
+        parts.append("perClass = \(perClass)")
+        if cache != nil { parts.append(refreshDescription) }
+        return "triplet.batchhard{\(parts.joined(separator: ", "))}"
+    }
+
+    public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
+        let batch = try drawBatch(context, count: count)
+        let distances = try PairwiseDistances.squared(embeddings(batch, context), embeddings(batch, context))
+        let labels = batch.map(context.dataset.label)
+        var triplets = TripletIndices()
+        distances.withUnsafeBufferPointer { d in
+            for i in batch.indices where triplets.count < count {
+                var positive = -1, negative = -1
+                for j in batch.indices where j != i {
+                    let dij = d[i * batch.count + j]
+                    if labels[j] == labels[i] {
+                        if positive < 0 || dij > d[i * batch.count + positive] { positive = j }
+                    } else if negative < 0 || dij < d[i * batch.count + negative] {
+                        negative = j
+                    }
+                }
+                triplets.append(anchor: batch[i], positive: batch[positive], negative: batch[negative])
+            }
+        }
+        return triplets
+    }
+
+    /// `P x K` positions: P distinct classes with at least K images, K distinct images each.
+    func drawBatch(_ context: TripletContext, count: Int) throws -> [Int] {
+        let eligible = context.members.indices.filter { context.members[$0].count >= perClass }
+        let wanted = classes ?? Swift.max(2, (count + perClass - 1) / perClass)
+        guard eligible.count >= wanted else {
+            throw LunetError("\(description): needs \(wanted) classes with at least \(perClass) images, the dataset has \(eligible.count)")
+        }
+        let chosen = Dataset.permutation(eligible.count, generator: &context.random).prefix(wanted).map { eligible[$0] }
+        return chosen.flatMap { c in
+            let images = context.members[c]
+            return Dataset.permutation(images.count, generator: &context.random).prefix(perClass).map { images[$0] }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// N-way one-shot tests (the spec's 2.4 and Lake et al.'s 20 official runs):
+/// a query image goes to the class of its nearest support image.
+///
+/// ```lua
+/// local r = oneshot.evaluate(net, heldOut, {way = 20, tasks = 250, seed = 1})   -- r.accuracy, r.stderr
+/// local official = oneshot.runs(net, data.omniglotRuns("all_runs.zip"))
+/// ```
+public enum OneShot {
+    public enum Distance: String, CaseIterable, Sendable {
+        case euclidean
+        case cosine
+    }
+
+    public struct Result: Sendable {
+        public let correct: Int
+        public let tasks: Int
+        /// Wrong answers in each official run (empty for `evaluate`).
+        public let errorsPerRun: [Int]
+        public var accuracy: Double { Double(correct) / Double(tasks) }
+        /// Binomial standard error of the accuracy.
+        public var standardError: Double { (accuracy * (1 - accuracy) / Double(tasks)).squareRoot() }
+    }
+
+    /// One task: the query and the support images, the true class's first.
+    public struct Task: Equatable, Sendable {
+        public let query: Int
+        public let support: [Int]
+    }
+
+    /// `tasks` seeded tasks of `way` classes: a query image of the first class,
+    /// one support image per class, the true class's a different image.
+    /// `withinGroup` draws each task's classes from one group (alphabet).
+    public static func drawTasks(_ dataset: Dataset, way: Int, tasks: Int, seed: UInt64, withinGroup: Bool) throws -> [Task] {
+        guard way >= 2 else { throw LunetError("oneshot.evaluate: way must be at least 2, got \(way)") }
+        guard tasks >= 1 else { throw LunetError("oneshot.evaluate: tasks must be positive, got \(tasks)") }
+        var members = [[Int]](repeating: [], count: dataset.classCount)
+        for i in 0..<dataset.count { members[dataset.label(i)].append(i) }
+        let pools = try classPools(dataset, members: members, way: way, withinGroup: withinGroup)
+        var random = RandomGenerator(seed: seed)
+        return (0..<tasks).map { _ in
+            let pool = pools[random.nextInt(below: pools.count)]
+            // The true class must have two images; the others one.
+            let trueClasses = pool.filter { members[$0].count >= 2 }
+            let trueClass = trueClasses[random.nextInt(below: trueClasses.count)]
+            let others = pool.filter { $0 != trueClass }
+            let distractors = Dataset.permutation(others.count, generator: &random).prefix(way - 1).map { others[$0] }
+            let images = members[trueClass]
+            let pair = Dataset.permutation(images.count, generator: &random)
+            let support = [images[pair[1]]] + distractors.map { members[$0][random.nextInt(below: members[$0].count)] }
+            return Task(query: images[pair[0]], support: support)
+        }
+    }
+
+    /// The sets of classes a task may draw from: all, or each group big enough.
+    static func classPools(_ dataset: Dataset, members: [[Int]], way: Int, withinGroup: Bool) throws -> [[Int]] {
+        let usable = members.indices.filter { !members[$0].isEmpty }
+        var pools: [[Int]]
+        if withinGroup {
+            guard let classGroups = dataset.classGroups else {
+                throw LunetError("oneshot.evaluate: within = 'group' needs a dataset with groups (alphabets), got \(dataset.summary)")
+            }
+            pools = dataset.groups.indices.map { g in usable.filter { classGroups[$0] == g } }
+        } else {
+            pools = [usable]
+        }
+        pools = pools.filter { pool in pool.count >= way && pool.contains { members[$0].count >= 2 } }
+        guard !pools.isEmpty else {
+            throw LunetError("oneshot.evaluate: a \(way)-way task needs \(way) classes\(withinGroup ? " in one group" : "") (one with two images), got \(dataset.summary)")
+        }
+        return pools
+    }
+
+    /// The spec's test: the fraction of tasks whose query is nearest the true class's support image.
+    public static func evaluate(_ embedding: EmbeddingFunction, _ dataset: Dataset, way: Int = 20, tasks: Int = 250,
+                                seed: UInt64 = 1, withinGroup: Bool = false, distance: Distance = .euclidean) throws -> Result {
+        let drawn = try drawTasks(dataset, way: way, tasks: tasks, seed: seed, withinGroup: withinGroup)
+        // Every image any task needs, embedded once.
+        var positions: [Int] = [], row: [Int: Int] = [:]
+        for task in drawn { for i in [task.query] + task.support where row[i] == nil { row[i] = positions.count; positions.append(i) } }
+        let codes = try prepared(embedding.embed(dataset.images, at: positions), distance)
+        let correct = codes.withUnsafeBufferPointer { e in
+            drawn.filter { task in
+                nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }) == 0
+            }.count
+        }
+        return Result(correct: correct, tasks: tasks, errorsPerRun: [])
+    }
+
+    /// Lake et al.'s benchmark: in each run every query goes to the nearest support image.
+    public static func runs(_ embedding: EmbeddingFunction, _ runs: [OneShotRun], distance: Distance = .euclidean) throws -> Result {
+        guard !runs.isEmpty else { throw LunetError("oneshot.runs: no runs given") }
+        var errors: [Int] = [], total = 0
+        for run in runs {
+            let support = try prepared(embedding.embedAll(run.support), distance)
+            let query = try prepared(embedding.embedAll(run.query), distance)
+            let both = try Tensor.concatenate([support, query], dimension: 0)
+            let s = support.shape[0]
+            let wrong = both.withUnsafeBufferPointer { e in
+                run.answers.indices.filter { q in
+                    nearest(e, width: both.shape[1], query: s + q, support: Array(0..<s)) != run.answers[q]
+                }.count
+            }
+            errors.append(wrong)
+            total += run.answers.count
+        }
+        return Result(correct: total - errors.reduce(0, +), tasks: total, errorsPerRun: errors)
+    }
+
+    /// Rows as they are compared: L2-normalized for the cosine distance.
+    static func prepared(_ codes: Tensor<Float>, _ distance: Distance) throws -> Tensor<Float> {
+        guard distance == .cosine else { return codes }
+        let norms = PairwiseDistances.rowSquaredNorms(codes)
+        var result = codes
+        let width = codes.shape[1]
+        result.withUnsafeMutableBufferPointer { e in
+            for (i, norm) in norms.enumerated() where norm > 0 {
+                let scale = 1 / norm.squareRoot()
+                for j in i * width..<(i + 1) * width { e[j] *= scale }
+            }
+        }
+        return result
+    }
+
+    /// Position in `support` of the row nearest row `query` (squared Euclidean, first on ties).
+    static func nearest(_ e: UnsafeBufferPointer<Float>, width: Int, query: Int, support: [Int]) -> Int {
+        var best = 0, bestDistance = Double.infinity
+        for (k, s) in support.enumerated() {
+            var sum = 0.0
+            for j in 0..<width {
+                let d = Double(e[query * width + j]) - Double(e[s * width + j])
+                sum += d * d
+            }
+            if sum < bestDistance { best = k; bestDistance = sum }
+        }
+        return best
+    }
+}

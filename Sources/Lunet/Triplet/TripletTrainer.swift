@@ -1,0 +1,103 @@
+import Foundation
+
+/// Trains a shared embedding network on triplets: each step asks the sampler
+/// for `batch` triplets, runs the network once over the stacked `[a; p; n]`
+/// batch of `3B` images in training mode, then the triplet loss, backward and
+/// one optimizer step. Rounds of `steps` steps are logged and reported.
+///
+/// ```lua
+/// local history = triplet.fit(net, ds, {sampler = triplet.hardest(), batch = 64, steps = 100, rounds = 5})
+/// ```
+public final class TripletTrainer {
+    public let network: Module
+    public let dataset: Dataset
+    public let sampler: TripletSampler
+    public let optimizer: Optimizer
+    public let loss: TripletLoss
+    public let batch: Int
+    public let steps: Int
+    public let rounds: Int
+    public let context: TripletContext
+    /// Called after each step (1-based round and step in it, loss): progress.
+    public var onStep: (_ round: Int, _ step: Int, _ loss: Double) -> Void = { _, _, _ in }
+    /// Called after each round; throwing stops training with that error.
+    public var onRound: (TripletRoundLog) throws -> Void = { _ in }
+
+    public init(network: Module, dataset: Dataset, sampler: TripletSampler, optimizer: Optimizer, loss: TripletLoss,
+                batch: Int = 64, steps: Int = 100, rounds: Int = 5, seed: UInt64 = 1) throws {
+        guard batch >= 1, steps >= 1, rounds >= 1 else {
+            throw LunetError("triplet.fit: batch, steps and rounds must be positive, got \(batch), \(steps) and \(rounds)")
+        }
+        self.network = network
+        self.dataset = dataset
+        self.sampler = sampler
+        self.optimizer = optimizer
+        self.loss = loss
+        self.batch = batch
+        self.steps = steps
+        self.rounds = rounds
+        context = try TripletContext(dataset: dataset, embedding: sampler.usesEmbeddings ? .network(network) : nil, seed: seed)
+    }
+
+    /// Runs every round; Ctrl-C (in the loop, or in a Lua sampler it calls)
+    /// stops at a step boundary and returns the rounds so far with stopReason
+    /// `interrupted`, the model as the last completed step left it. The
+    /// request is consumed, so the host does not raise it as well.
+    public func fit() throws -> TripletHistory {
+        var history = TripletHistory()
+        do {
+            for round in 1...rounds {
+                history.rounds.append(try runRound(round))
+                try onRound(history.rounds.last!)
+            }
+        } catch is Interruption.Interrupted {
+            _ = Interruption.consume()
+            history.stopReason = "interrupted"
+        }
+        network.setTraining(true)
+        return history
+    }
+
+    private func runRound(_ round: Int) throws -> TripletRoundLog {
+        var lossSum = 0.0, activeSum = 0.0, mining = 0.0, training = 0.0, embedded = 0
+        var last = Tensor<Float>(scalar: 0)
+        for step in 1...steps {
+            try Interruption.check()
+            let start = Date()
+            context.begin(step: (round - 1) * steps + step)
+            let triplets = try sampler.sample(context, count: batch)
+            try triplets.validate(against: dataset, owner: sampler.description)
+            embedded += context.embeddedThisStep
+            let mined = Date()
+            try Interruption.check()
+            let (stepLoss, active, output) = try trainStep(triplets)
+            mining += mined.timeIntervalSince(start)
+            training += Date().timeIntervalSince(mined)
+            lossSum += Double(stepLoss)
+            activeSum += Double(active)
+            last = output
+            onStep(round, step, Double(stepLoss))
+        }
+        let meanLoss = lossSum / Double(steps), meanActive = activeSum / Double(steps)
+        return TripletRoundLog(round: round, loss: meanLoss, activeFraction: meanActive, miningSeconds: mining,
+                               trainingSeconds: training, embeddedPerStep: Double(embedded) / Double(steps), steps: steps,
+                               warning: CollapseCheck.warning(embeddings: last, meanLoss: meanLoss, activeFraction: meanActive, margin: loss.margin))
+    }
+
+    /// One forward over `[a; p; n]`, the loss, backward, optimizer step.
+    private func trainStep(_ triplets: TripletIndices) throws -> (loss: Float, active: Float, output: Tensor<Float>) {
+        if !network.isTraining { network.setTraining(true) }
+        let stacked = triplets.stacked
+        let x = BatchIterator.floatImages(dataset.images, stacked[...])
+        optimizer.zeroGrad()
+        let output = try network.forward(x)
+        let embeddings = try output.reshaped([stacked.count, output.count / stacked.count])
+        let (value, active, gradient) = try loss.lossAndGradient(stacked: embeddings)
+        guard value.isFinite else {
+            throw LunetError("triplet.fit: the loss became \(value) (try a lower learning rate)")
+        }
+        _ = try network.backward(x, gradient.reshaped(output.shape))
+        try optimizer.step()
+        return (value, active, embeddings)
+    }
+}

@@ -1,0 +1,93 @@
+import CLua
+import Foundation
+import LuaShim
+import Lunet
+
+/// `triplet.fit(net, set, opts)`: reads the options, runs a `TripletTrainer`
+/// with the Lua callbacks (onRound, a Lua sampler) on this binding's state,
+/// and returns the history as Lua lists.
+enum TripletFitBinding {
+    static let allowed: Set<String> = ["sampler", "margin", "distance", "batch", "steps", "rounds", "optimizer", "seed", "onRound", "verbose"]
+
+    static func fit(_ call: LuaCall) throws -> Int32 {
+        let network = try call.object(1, Module.self, expected: "nn module")
+        let dataset = try call.dataset(2)
+        let options = try call.options(3, for: "triplet.fit", allowed: allowed)
+        let samplerBox: TripletSamplerBox
+        switch options.values["sampler"] {
+        case nil: samplerBox = TripletSamplerBox(RandomTripletSampler())
+        case .object(let object as TripletSamplerBox): samplerBox = object
+        case let other?: throw LunetError("option 'sampler' for triplet.fit: triplet sampler expected, got \(other.typeName)")
+        }
+        let optimizer: Optimizer
+        switch options.values["optimizer"] {
+        case nil: optimizer = try Adam(module: network, learningRate: 1e-3)
+        case .object(let object as Optimizer): optimizer = object
+        case let other?: throw LunetError("option 'optimizer' for triplet.fit: optimizer expected, got \(other.typeName)")
+        }
+        var onRound: LuaReference?
+        switch options.values["onRound"] {
+        case nil: break
+        case .function(let function): onRound = function
+        case let other?: throw LunetError("option 'onRound' for triplet.fit: function expected, got \(other.typeName)")
+        }
+        let margin = try options.float("margin", default: 0.2)
+        guard margin >= 0, margin.isFinite else { throw LunetError("option 'margin' for triplet.fit: a non-negative number expected, got \(margin)") }
+        let distance = TripletLoss.Distance(rawValue: try options.choice("distance", TripletLoss.Distance.allCases.map(\.rawValue), default: "squared"))!
+        let trainer = try TripletTrainer(
+            network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
+            loss: TripletLoss(margin: margin, distance: distance), batch: options.integer("batch", default: 64),
+            steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
+            seed: options.seed() ?? TripletBindings.freshSeed())
+        let verbose = try options.boolean("verbose", default: true)
+        trainer.onRound = { (log: TripletRoundLog) in
+            if verbose { print(line(log, of: trainer.rounds)) }
+            if let warning = log.warning { FileHandle.standardError.write(Data("warning: triplet.fit round \(log.round): \(warning)\n".utf8)) }
+            guard let onRound else { return }
+            try call.callback(onRound) { call in
+                call.push(log.round)
+                pushLog(call, log)
+                return 2
+            }
+        }
+        let lua = samplerBox.sampler as? LuaTripletSampler
+        let previous = lua?.call
+        lua?.call = call
+        defer { lua?.call = previous }
+        pushHistory(call, try trainer.fit())
+        return 1
+    }
+
+    /// `round 2/5: loss 0.1432, active 0.61, mining 3.1 s, training 41.0 s`
+    static func line(_ log: TripletRoundLog, of rounds: Int) -> String {
+        String(format: "round %d/%d: loss %.4f, active %.2f, mining %.1f s, training %.1f s", log.round, rounds,
+               log.loss, log.activeFraction, log.miningSeconds, log.trainingSeconds)
+    }
+
+    static func pushLog(_ call: LuaCall, _ log: TripletRoundLog) {
+        lua_createtable(call.L, 0, 7)
+        call.setField("loss") { call.push(log.loss) }
+        call.setField("active") { call.push(log.activeFraction) }
+        call.setField("mining") { call.push(log.miningSeconds) }
+        call.setField("training") { call.push(log.trainingSeconds) }
+        call.setField("embedded") { call.push(log.embeddedPerStep) }
+        call.setField("steps") { call.push(log.steps) }
+        if let warning = log.warning { call.setField("warning") { call.push(warning) } }
+    }
+
+    static func pushHistory(_ call: LuaCall, _ history: TripletHistory) {
+        lua_createtable(call.L, 0, 7)
+        func list(_ key: String, _ values: [Double]) {
+            var table = LuaTable()
+            table.array = values.map { .number($0) }
+            call.setField(key) { call.push(table) }
+        }
+        list("loss", history.rounds.map(\.loss))
+        list("active", history.rounds.map(\.activeFraction))
+        list("mining", history.rounds.map(\.miningSeconds))
+        list("training", history.rounds.map(\.trainingSeconds))
+        list("embedded", history.rounds.map(\.embeddedPerStep))
+        call.setField("warnings") { call.push(list: history.rounds.compactMap(\.warning)) }
+        call.setField("stopReason") { call.push(history.stopReason) }
+    }
+}

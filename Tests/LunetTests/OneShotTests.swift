@@ -1,0 +1,53 @@
+import Lunet
+import XCTest
+
+/// One-shot tests on real Omniglot: the official runs' raw-pixel baseline
+/// (checked by bench/reference/omniglot_runs_pixels.py) and the spec's N-way tasks.
+final class OneShotTests: XCTestCase {
+    func testRawPixelsOnTheOfficialRunsGive76Of400() throws {
+        let runs = try Omniglot.loadRuns(TripletFixtures.path("all_runs.zip"))
+        let result = try OneShot.runs(.pixels, runs)
+        XCTAssertEqual(result.correct, 76)
+        XCTAssertEqual(result.tasks, 400)
+        XCTAssertEqual(result.accuracy, 0.19, accuracy: 1e-12)
+        // From bench/reference/omniglot_runs_pixels.py.
+        XCTAssertEqual(result.errorsPerRun, [13, 19, 16, 13, 14, 16, 18, 18, 17, 17, 16, 17, 16, 18, 16, 14, 20, 13, 17, 16])
+    }
+
+    func testTasksDrawWayClassesWithADifferentSupportImageForTheTrueClass() throws {
+        let dataset = try TripletFixtures.background()
+        let tasks = try OneShot.drawTasks(dataset, way: 20, tasks: 50, seed: 4, withinGroup: true)
+        XCTAssertEqual(tasks, try OneShot.drawTasks(dataset, way: 20, tasks: 50, seed: 4, withinGroup: true))
+        for task in tasks {
+            XCTAssertEqual(task.support.count, 20)
+            XCTAssertNotEqual(task.query, task.support[0])
+            let classes = task.support.map(dataset.label)
+            XCTAssertEqual(classes[0], dataset.label(task.query))
+            XCTAssertEqual(Set(classes).count, 20)
+            XCTAssertEqual(Set(classes.map { dataset.classGroups![$0] }).count, 1, "one alphabet per task")
+        }
+        let anywhere = try OneShot.drawTasks(dataset, way: 20, tasks: 50, seed: 4, withinGroup: false)
+        XCTAssertTrue(anywhere.contains { Set($0.support.map { dataset.classGroups![dataset.label($0)] }).count > 1 })
+    }
+
+    func testEvaluateCountsTasksWhoseNearestSupportIsTheTrueClass() throws {
+        let dataset = try TripletFixtures.characters(30)
+        let result = try OneShot.evaluate(.pixels, dataset, way: 5, tasks: 40, seed: 2)
+        let tasks = try OneShot.drawTasks(dataset, way: 5, tasks: 40, seed: 2, withinGroup: false)
+        let pixels = try EmbeddingFunction.pixels.embedAll(dataset.images)
+        let expected = tasks.filter { task in
+            let d = task.support.map { TripletFixtures.squaredDistance(pixels, task.query, $0) }
+            return d.firstIndex(of: d.min()!) == 0
+        }.count
+        XCTAssertEqual(result.correct, expected)
+        XCTAssertEqual(result.tasks, 40)
+        XCTAssertEqual(result.standardError, (result.accuracy * (1 - result.accuracy) / 40).squareRoot(), accuracy: 1e-12)
+    }
+
+    func testBadTaskShapesAreClearErrors() throws {
+        let dataset = try TripletFixtures.characters(3)
+        XCTAssertThrowsError(try OneShot.evaluate(.pixels, dataset, way: 5, tasks: 1)) { error in
+            XCTAssertEqual((error as? LunetError)?.message, "oneshot.evaluate: a 5-way task needs 5 classes (one with two images), got [Dataset: 60 images 1x105x105, 3 classes, 1 group]")
+        }
+    }
+}
