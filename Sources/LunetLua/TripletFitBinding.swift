@@ -7,7 +7,7 @@ import Lunet
 /// with the Lua callbacks (onRound, a Lua sampler) on this binding's state,
 /// and returns the history as Lua lists.
 enum TripletFitBinding {
-    static let allowed: Set<String> = ["sampler", "margin", "distance", "batch", "steps", "rounds", "optimizer", "seed", "onRound", "verbose"]
+    static let allowed: Set<String> = ["sampler", "margin", "distance", "batch", "steps", "rounds", "optimizer", "seed", "onRound", "verbose", "distributed"]
 
     static func fit(_ call: LuaCall) throws -> Int32 {
         let network = try call.object(1, Module.self, expected: "nn module")
@@ -38,11 +38,13 @@ enum TripletFitBinding {
             network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
             loss: TripletLoss(margin: margin, distance: distance), batch: options.integer("batch", default: 64),
             steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
-            seed: options.seed() ?? TripletBindings.freshSeed())
-        let verbose = try options.boolean("verbose", default: true)
+            seed: options.seed() ?? TripletBindings.freshSeed(),
+            parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
+        // Under MPI only the main rank prints; onRound runs on every rank.
+        let verbose = try options.boolean("verbose", default: true) && Distributed.world.isMain
         trainer.onRound = { (log: TripletRoundLog) in
             if verbose { print(line(log, of: trainer.rounds)) }
-            if let warning = log.warning { FileHandle.standardError.write(Data("warning: triplet.fit round \(log.round): \(warning)\n".utf8)) }
+            if Distributed.world.isMain, let warning = log.warning { FileHandle.standardError.write(Data("warning: triplet.fit round \(log.round): \(warning)\n".utf8)) }
             guard let onRound else { return }
             try call.callback(onRound) { call in
                 call.push(log.round)

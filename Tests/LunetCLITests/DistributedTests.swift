@@ -148,4 +148,36 @@ final class DistributedTests: XCTestCase {
         XCTAssertEqual(lines.dropFirst().first, "false\t(command line):4: bad argument #2 to 'broadcast' (root must be a rank from 1 to 1, got 2)")
         XCTAssertEqual(lines.dropFirst(2).first, "false\t(command line):5: bad argument #2 to 'allreduce' ('sum', 'mean' or 'max' expected, got 'min')")
     }
+
+    /// triplet.fit on 2 ranks: each draws 4 of the 8 triplets a step from its own
+    /// stream (hardest negatives from a cache embedded in shards), every rank
+    /// ends with the same parameters and reports the same loss; the main rank alone prints.
+    func testTripletFitRunsDataParallel() throws {
+        let source = """
+            local images = (tensor.rand({30, 1, 8, 8}, {seed = 3}) * 255):byte()
+            local labels = {}
+            for i = 1, 30 do labels[i] = (i - 1) // 5 + 1 end
+            local ds = data.dataset(images, tensor.from(labels, {dtype = "int32"}))
+            local net = nn.Sequential{nn.Flatten(), nn.Linear(64, 8, {seed = dist.rank()})}
+            local h = triplet.fit(net, ds, {sampler = triplet.hardest{refresh = 2}, batch = 8, steps = 3, rounds = 2, seed = 5,
+              optimizer = optim.Adam(net, {lr = 1e-2}),
+              onRound = function(r, log) print(string.format("rank %d round %d loss %.6f active %.4f", dist.rank(), r, log.loss, log.active)) end})
+            local p = {}
+            for i, t in ipairs(net:parameters()) do p[i] = t:reshape({t:numel()}) end
+            local flat = tensor.cat(p, 1)
+            local hi, mean = flat:clone(), flat:clone()
+            dist.allreduce(hi, "max"); dist.allreduce(mean, "mean")
+            if dist.isMain() then print("spread " .. (hi - mean):abs():max()) end
+            """
+        let result = try MPIRun.run(ranks: 2, [try script(source)])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("spread 0.0"), result.output)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("round ") }.count, 2, "only the main rank prints progress: \(result.output)")
+        for round in 1...2 {
+            let reports = Set(lines.filter { $0.hasPrefix("rank ") && $0.contains(" round \(round) ") }.map { $0.dropFirst(7) })
+            XCTAssertEqual(reports.count, 1, "the ranks report different round \(round) metrics: \(result.output)")
+        }
+        XCTAssertEqual(lines.filter { $0.hasPrefix("rank ") }.count, 4, result.output)
+    }
 }

@@ -36,7 +36,7 @@ public final class EmbeddingCache {
         let identity = ObjectIdentifier(context)
         if embeddings == nil || identity != datasetIdentity || context.step - computedAt >= interval || context.step < computedAt {
             guard let embedding = context.embedding else { throw LunetError("this sampler was given no network to embed images with") }
-            embeddings = try embedding.embedAll(context.dataset.images)
+            embeddings = try embedding.embedAll(context.dataset.images, across: context.communicator)
             computedAt = context.step
             datasetIdentity = identity
             context.noteEmbedded(context.dataset.count)
