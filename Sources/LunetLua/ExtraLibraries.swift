@@ -8,6 +8,7 @@ extension FunctionTable {
         ModelFileBindings.models, ModelFileBindings.tensors,
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
         TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,
+        TrainingBindings.module,
         DistBindings.module,
     ]
 }

@@ -156,9 +156,6 @@ public struct LuaCall {
         guard lua_type(L, index) == LUA_TTABLE else { throw typeError(index, expected: "options table") }
         guard case .table(let table) = try value(index) else { return LuaOptions(owner: owner, values: [:]) }
         if !table.array.isEmpty { throw argumentError(index, "options for \(owner) must be named (key = value)") }
-        for key in table.fields.keys.sorted() where !allowed.contains(key) {
-            throw LunetError("unknown option '\(key)' for \(owner)" + LuaOptions.suggestion(key, allowed))
-        }
-        return LuaOptions(owner: owner, values: table.fields)
+        return try LuaOptions(checking: table, owner: owner, allowed: allowed)
     }
 }

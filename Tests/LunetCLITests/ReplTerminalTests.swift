@@ -37,6 +37,44 @@ final class ReplTerminalTests: XCTestCase {
         _ = text.withCString { write(master, $0, strlen($0)) }
     }
 
+    /// Starts the REPL on a new pseudo-terminal.
+    func startRepl(home: String) throws -> Process {
+        let terminal = try openTerminal()
+        let process = Process()
+        process.executableURL = LunetProcess.executable
+        process.environment = ["HOME": home, "TERM": "dumb", "PATH": "/usr/bin:/bin"]
+        process.standardInput = terminal
+        process.standardOutput = terminal
+        process.standardError = terminal
+        try process.run()
+        return process
+    }
+
+    /// Ctrl-C during train.fit: the bar stops, fit returns its history with
+    /// stopReason "interrupted" and the prompt comes back at once.
+    func testCtrlCDuringFit() throws {
+        let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let process = try startRepl(home: home)
+        defer { close(master) }
+        expect("> ")
+        type("ds = data.dataset(tensor.rand({2000, 1, 8, 8}, {seed = 1}):byte{scale = true}, tensor.ones({2000}, {dtype = 'int32'}))\n")
+        expect("> ")
+        type("net = nn.Sequential{nn.Flatten(), nn.Linear(64, 1024), nn.ReLU(), nn.Linear(1024, 1)}\n")
+        expect("> ")
+        type("h = train.fit(net, ds, {epochs = 100000, batch = 50})\n")
+        expect("\repoch 1/100000 [")
+        process.interrupt()
+        expect("interrupted during epoch ")
+        expect("> ")
+        type("h.stopReason, h.stoppedEpoch >= 1, #net:forward(tensor.zeros({1, 1, 8, 8})):shape()\n")
+        expect("interrupted\ttrue\t2\r\n")
+        type("\u{4}")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
     func testReplSession() throws {
         let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)

@@ -1,0 +1,142 @@
+import Foundation
+
+/// The fit loop: for each epoch, seeded shuffled batches in training mode
+/// (forward, the fused loss and gradient, backward, optimizer step), then
+/// validation in evaluation mode; metrics, early stopping, the best epoch,
+/// checkpoints, callbacks and progress. The model's mode is restored at the end.
+///
+/// Stops, each recorded in the history's `stopReason`: the last epoch
+/// (`epochs`), early stopping, a callback returning false (`callback`),
+/// Ctrl-C (`interrupted`, at the next batch boundary, keeping the weights of
+/// the last whole step), a NaN or infinite loss (`diverged`, before that
+/// batch's update, with a message naming the epoch and batch). With
+/// `restoreBest`, the best epoch's weights are put back whichever stop came.
+/// Errors (a callback's, a wrong shape) are thrown, the model left usable.
+///
+/// ```lua
+/// local h = train.fit(net, tr, {validation = va, optimizer = optim.Adam(net, {lr = 1e-4}), epochs = 100,
+///                               earlyStopping = {monitor = "val_loss", patience = 0}, metrics = {"accuracy", "top5"}})
+/// ```
+public final class Trainer {
+    public let model: Module
+    public let loss: Loss
+    public let optimizer: Optimizer
+    public let options: FitOptions
+    private var history: TrainingHistory
+    private var monitor: Monitor
+    private var generator: RandomGenerator
+
+    public init(model: Module, loss: Loss, optimizer: Optimizer, options: FitOptions) throws {
+        try options.validate()
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+        self.options = options
+        history = TrainingHistory(monitor: options.monitorName)
+        monitor = try Monitor(options.monitorName, minDelta: options.earlyStopping?.monitor.minDelta ?? 0)
+        generator = options.seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+    }
+
+    /// Trains on `data`; returns the history (also when stopped early).
+    public func fit(_ data: Dataset) throws -> TrainingHistory {
+        guard data.count > 0 else { throw LunetError("cannot train on an empty dataset") }
+        let wasTraining = model.isTraining
+        defer { model.setTraining(wasTraining) }
+        var reason: StopReason?
+        for epoch in 0..<options.epochs where reason == nil {
+            history.stoppedEpoch = epoch
+            do {
+                reason = try runEpoch(epoch, data)
+            } catch is Interruption.Interrupted {
+                reason = .interrupted
+            }
+        }
+        history.stopReason = reason ?? .epochs
+        if history.stopReason == .interrupted {
+            _ = Interruption.consume()
+            options.reporter.note("interrupted during \(options.reporter.unit) \(history.stoppedEpoch! + 1): stopped after the last whole step")
+        }
+        if history.stopReason == .earlyStopping, let best = history.best {
+            let unit = options.reporter.unit
+            options.reporter.note("early stopping after \(unit) \(history.stoppedEpoch! + 1): best \(monitor.name) "
+                + String(format: "%.4f", best[monitor.name] ?? .nan) + " at \(unit) \(best.epoch + 1)"
+                + (options.earlyStopping!.restoreBest ? ", its weights restored" : ""))
+        }
+        try options.earlyStopping?.trainingEnded(model: model)
+        return history
+    }
+
+    /// One epoch of training and validation; the reason to stop, if any.
+    private func runEpoch(_ epoch: Int, _ data: Dataset) throws -> StopReason? {
+        model.setTraining(true)
+        let batches = try BatchIterator(data, batchSize: options.batchSize, shuffle: options.shuffle, generator: &generator)
+        options.reporter.begin(epoch, of: options.epochs, steps: batches.batchCount)
+        let start = Self.now()
+        let penalized = model.parameters.contains { $0.l2 != 0 }
+        var means = RunningMeans()
+        var (batch, images) = (0, 0)
+        while true {
+            if Interruption.consume() { return .interrupted }
+            guard let (x, y) = try batches.next() else { break }
+            let batchLoss = try step(x, y, of: data, &means, penalized: penalized)
+            guard batchLoss.isFinite else {
+                history.message = "loss is \(batchLoss) at epoch \(epoch + 1), batch \(batch + 1): training stopped before that batch's update"
+                options.reporter.note(history.message!)
+                return .diverged
+            }
+            batch += 1
+            images += x.shape[0]
+            options.reporter.step(batch, items: images, values: means.values)
+            if let onBatch = options.onBatch, try !onBatch(epoch, batch - 1, means.values) { return .callback }
+        }
+        let trainingSeconds = Self.now() - start
+        var logs = means.values
+        if let validation = options.validation {
+            let evaluator = try Evaluator(loss: loss, metrics: options.metrics, batchSize: options.batchSize)
+            logs += try evaluator.evaluate(model, on: validation, prefix: "val_")
+        }
+        let record = EpochRecord(epoch: epoch, logs: logs, seconds: Self.now() - start,
+                                 imagesPerSecond: trainingSeconds > 0 ? Double(images) / trainingSeconds : 0)
+        history.epochs.append(record)
+        options.reporter.end(values: logs, seconds: record.seconds, itemsPerSecond: record.imagesPerSecond)
+        return try epochEnded(record)
+    }
+
+    /// One step; returns the batch's loss, and when it is not finite stops before any update.
+    private func step(_ x: Tensor<Float>, _ y: Tensor<Int32>, of data: Dataset, _ means: inout RunningMeans, penalized: Bool) throws -> Float {
+        optimizer.zeroGrad()
+        let output = try model.forward(x)
+        try Evaluator.checkClasses(loss, output, data)
+        let (value, gradient) = try loss.lossAndGradient(batch: output, labels: y)
+        guard value.loss.isFinite else { return value.loss }
+        let rows = Double(x.shape[0])
+        let penalty = penalized ? L2Penalty.value(of: model.parameters) : 0
+        means.add("loss", Double(value.loss) + penalty, weight: rows)
+        for (name, statistic) in zip(loss.statisticNames, value.statistics) {
+            means.add(name, Double(statistic), weight: rows)
+        }
+        for metric in options.metrics {
+            means.add(metric.name, Double(try metric.correctCount(output, y)) / rows, weight: rows)
+        }
+        _ = try model.backward(x, gradient)
+        try optimizer.step()
+        return value.loss
+    }
+
+    /// The best epoch, the checkpoint, early stopping and `onEpoch`.
+    private func epochEnded(_ record: EpochRecord) throws -> StopReason? {
+        let value = record[monitor.name] ?? .nan
+        if monitor.record(value, epoch: record.epoch) {
+            history.bestEpoch = record.epoch
+            if let checkpoint = options.checkpoint { try ModelFile.save(model, to: checkpoint) }
+        }
+        var reason: StopReason?
+        if let earlyStopping = options.earlyStopping, earlyStopping.epochEnded(record.epoch, value: value, model: model) {
+            reason = .earlyStopping
+        }
+        if let onEpoch = options.onEpoch, try !onEpoch(record.epoch, record) { reason = reason ?? .callback }
+        return reason
+    }
+
+    static func now() -> Double { Date().timeIntervalSinceReferenceDate }
+}

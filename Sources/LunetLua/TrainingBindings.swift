@@ -1,0 +1,161 @@
+import CLua
+import Foundation
+import Lunet
+
+/// `train.fit` and `train.evaluate`: the Training engine for Lua. Options are
+/// read here; the loop, metrics and early stopping live in `Sources/Lunet/Training`.
+enum TrainingBindings {
+    static let fitOptions: Set<String> = ["loss", "optimizer", "batch", "epochs", "validation", "metrics", "earlyStopping",
+                                          "shuffle", "seed", "onEpoch", "onBatch", "checkpoint", "verbose"]
+
+    static let module = LuaLibrary(.module("train"), doc: "The training loop (fit with validation, metrics, early stopping, checkpoints, callbacks) and evaluation.", functions: [
+        LuaFunction("fit", "train.fit(model, trainSet, {loss = nn.CrossEntropy(), optimizer = optim.Adam(model), batch = 32, epochs = 1, validation = ds, metrics = {'accuracy', 'top5'}, earlyStopping = {monitor = 'val_loss', patience = 0, minDelta = 0, restoreBest = false}, shuffle = true, seed = nil, onEpoch = function(epoch, logs) end, onBatch = function(batch, logs) end, checkpoint = path, verbose = 1})",
+                    "Trains the model; returns the history {epochs = {{epoch, loss, accuracy, val_loss, val_accuracy, top5, ..., seconds, imagesPerSecond}, ...}, stoppedEpoch, stopReason = 'epochs'|'early stopping'|'interrupted'|'diverged'|'callback', best = the best epoch's row (by earlyStopping's monitor, else val_loss, else loss), monitor, message}. Early stopping follows Keras 3 (restoreBest restores the best epoch's weights however training ends). onEpoch or onBatch returning false stops; an error in them stops fit and is raised. Ctrl-C stops at the next batch and returns the history. A NaN or infinite loss stops before that batch's update (stopReason 'diverged', message naming epoch and batch). checkpoint writes the best model (nn.save format) atomically at each improvement. verbose 1: a progress bar on a terminal, one line per epoch elsewhere; 2: lines; 0: silent.") { call in
+            let model = try call.object(1, Module.self, expected: "nn module")
+            let data = try call.dataset(2)
+            let options = try call.options(3, for: "train.fit", allowed: fitOptions)
+            let loss = try lossOption(options)
+            let optimizer = try optimizerOption(options) ?? Adam(module: model)
+            let trainer = try Trainer(model: model, loss: loss, optimizer: optimizer, options: fitOptions(call, options))
+            push(call, try trainer.fit(data))
+            return 1
+        },
+        LuaFunction("evaluate", "train.evaluate(model, set[, {batch = 32, metrics = {'accuracy', 'top5'}, loss = nn.CrossEntropy()}])",
+                    "The loss and metrics over the whole set, batched, in evaluation mode (the model's mode is restored): {loss = , accuracy = , top5 = , ...}. The loss includes the layers' L2 penalty, as Keras reports it.") { call in
+            let model = try call.object(1, Module.self, expected: "nn module")
+            let data = try call.dataset(2)
+            let options = try call.options(3, for: "train.evaluate", allowed: ["batch", "metrics", "loss"])
+            let evaluator = try Evaluator(loss: try lossOption(options), metrics: try metricsOption(options),
+                                          batchSize: try options.integer("batch", default: 32))
+            push(call, values: try evaluator.evaluate(model, on: data))
+            return 1
+        },
+    ])
+
+    // MARK: Options
+
+    static func fitOptions(_ call: LuaCall, _ options: LuaOptions) throws -> FitOptions {
+        var fit = FitOptions()
+        fit.batchSize = try options.integer("batch", default: 32)
+        fit.epochs = try options.integer("epochs", default: 1)
+        fit.shuffle = try options.boolean("shuffle", default: true)
+        fit.seed = try options.seed()
+        fit.validation = try datasetOption(options, "validation")
+        fit.metrics = try metricsOption(options)
+        fit.earlyStopping = try earlyStoppingOption(options)
+        fit.checkpoint = try options.string("checkpoint")
+        let verbose = try options.integer("verbose", default: 1)
+        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for train.fit must be 0, 1 or 2, got \(verbose)") }
+        fit.reporter = ProgressReporter(style: ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0))
+        if let onEpoch = try functionOption(options, "onEpoch") {
+            fit.onEpoch = { epoch, record in
+                try keepsGoing(call, onEpoch) { call in
+                    call.push(epoch + 1)
+                    push(call, record)
+                    return 2
+                }
+            }
+        }
+        if let onBatch = try functionOption(options, "onBatch") {
+            fit.onBatch = { epoch, batch, values in
+                try keepsGoing(call, onBatch) { call in
+                    call.push(batch + 1)
+                    push(call, values: values)
+                    call.setField("epoch") { call.push(epoch + 1) }
+                    return 2
+                }
+            }
+        }
+        return fit
+    }
+
+    /// Calls a callback; false when it returned `false` (anything else goes on).
+    static func keepsGoing(_ call: LuaCall, _ function: LuaReference, arguments: (LuaCall) throws -> Int32) throws -> Bool {
+        try call.callback(function, arguments: arguments) { call, first in
+            !(call.type(at: first) == LUA_TBOOLEAN && lua_toboolean(call.L, first) == 0)
+        }
+    }
+
+    static func lossOption(_ options: LuaOptions) throws -> Loss {
+        guard let value = options.values["loss"] else { return CrossEntropyLoss() }
+        guard case .object(let object) = value, let loss = object as? Loss else {
+            throw LunetError("option 'loss' for \(options.owner): nn criterion expected, got \(value.typeName)")
+        }
+        return loss
+    }
+
+    static func optimizerOption(_ options: LuaOptions) throws -> Optimizer? {
+        guard let value = options.values["optimizer"] else { return nil }
+        guard case .object(let object) = value, let optimizer = object as? Optimizer else {
+            throw LunetError("option 'optimizer' for \(options.owner): optimizer expected, got \(value.typeName)")
+        }
+        return optimizer
+    }
+
+    static func datasetOption(_ options: LuaOptions, _ key: String) throws -> Dataset? {
+        guard let value = options.values[key] else { return nil }
+        guard case .object(let object) = value, let box = object as? DatasetBox else {
+            throw LunetError("option '\(key)' for \(options.owner): Dataset expected, got \(value.typeName)")
+        }
+        return box.dataset
+    }
+
+    static func functionOption(_ options: LuaOptions, _ key: String) throws -> LuaReference? {
+        guard let value = options.values[key] else { return nil }
+        guard case .function(let function) = value else {
+            throw LunetError("option '\(key)' for \(options.owner): function expected, got \(value.typeName)")
+        }
+        return function
+    }
+
+    static func metricsOption(_ options: LuaOptions) throws -> [ClassificationMetric] {
+        guard let table = try options.table("metrics") else { return [] }
+        guard table.fields.isEmpty else { throw LunetError("option 'metrics' for \(options.owner) must be a list of names such as {'accuracy', 'top5'}") }
+        return try table.array.map { value in
+            guard case .string(let name) = value else {
+                throw LunetError("option 'metrics' for \(options.owner): metric names expected, got a \(value.typeName)")
+            }
+            return try ClassificationMetric(name: name)
+        }
+    }
+
+    static func earlyStoppingOption(_ options: LuaOptions) throws -> EarlyStopping? {
+        guard let table = try options.table("earlyStopping") else { return nil }
+        let early = try LuaOptions(checking: table, owner: "earlyStopping", allowed: ["monitor", "patience", "minDelta", "restoreBest"])
+        return try EarlyStopping(monitor: try early.string("monitor") ?? "val_loss", patience: try early.integer("patience", default: 0),
+                                 minDelta: try early.number("minDelta", default: 0),
+                                 restoreBest: try early.boolean("restoreBest", default: false))
+    }
+
+    // MARK: Results
+
+    /// `{loss = 0.5, accuracy = 0.8, ...}`.
+    static func push(_ call: LuaCall, values: [(name: String, value: Double)]) {
+        lua_createtable(call.L, 0, Int32(values.count + 3))
+        for (name, value) in values { call.setField(name) { call.push(value) } }
+    }
+
+    /// One epoch's row: `{epoch = 3, loss = , ..., seconds = , imagesPerSecond = }`.
+    static func push(_ call: LuaCall, _ record: EpochRecord) {
+        push(call, values: record.logs)
+        call.setField("epoch") { call.push(record.epoch + 1) }
+        call.setField("seconds") { call.push(record.seconds) }
+        call.setField("imagesPerSecond") { call.push(record.imagesPerSecond) }
+    }
+
+    static func push(_ call: LuaCall, _ history: TrainingHistory) {
+        lua_createtable(call.L, 0, 6)
+        call.setField("epochs") {
+            lua_createtable(call.L, Int32(history.epochs.count), 0)
+            for (i, record) in history.epochs.enumerated() {
+                push(call, record)
+                lua_rawseti(call.L, -2, lua_Integer(i + 1))
+            }
+        }
+        if let stopped = history.stoppedEpoch { call.setField("stoppedEpoch") { call.push(stopped + 1) } }
+        call.setField("stopReason") { call.push(history.stopReason.rawValue) }
+        call.setField("monitor") { call.push(history.monitor) }
+        if let best = history.best { call.setField("best") { push(call, best) } }
+        if let message = history.message { call.setField("message") { call.push(message) } }
+    }
+}
