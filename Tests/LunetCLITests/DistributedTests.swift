@@ -180,4 +180,56 @@ final class DistributedTests: XCTestCase {
         }
         XCTAssertEqual(lines.filter { $0.hasPrefix("rank ") }.count, 4, result.output)
     }
+
+    /// train.fit on 2 ranks gives the model and the logs of one process: 17
+    /// images in batches of 8 (the last batch's single image leaves rank 2
+    /// without rows), 11 validation images shared 5 and 6.
+    static let fitScript = """
+            local function set(n, seed)
+              local labels = {}
+              for i = 1, n do labels[i] = (i * 5) % 3 + 1 end
+              return data.dataset((tensor.rand({n, 1, 4, 4}, {seed = seed}) * 255):byte(), tensor.from(labels, {dtype = "int32"}))
+            end
+            local tr, va = set(17, 1), set(11, 2)
+            local net = nn.Sequential{nn.Flatten(), nn.Linear(16, 6, {seed = 10 * dist.rank()}), nn.ReLU(), nn.Linear(6, 3, {seed = 3})}
+            local h = train.fit(net, tr, {validation = va, batch = 8, epochs = 3, seed = 4, metrics = {"accuracy"}, verbose = 2,
+              optimizer = optim.SGD(net, {lr = 0.5, momentum = 0.5}), checkpoint = arg[1]})
+            local p = {}
+            for i, t in ipairs(net:parameters()) do p[i] = t:reshape({t:numel()}) end
+            local flat = tensor.cat(p, 1)
+            local hi, mean = flat:clone(), flat:clone()
+            dist.allreduce(hi, "max"); dist.allreduce(mean, "mean")
+            local e = h.epochs[3]
+            print(string.format("rank %d: loss=%.7f accuracy=%.7f val_loss=%.7f val_accuracy=%.7f spread=%g sum=%.7f first=%.7f", dist.rank(),
+              e.loss, e.accuracy, e.val_loss, e.val_accuracy, (hi - mean):abs():max(), flat:sum(), flat:get(1)))
+        """
+
+    func testTrainFitOnTwoRanksMatchesOneProcess() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lunet-dist-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try script(Self.fitScript)
+        let single = try LunetProcess.run([path, directory + "/one.safetensors"])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let result = try MPIRun.run(ranks: 2, [path, directory + "/two.safetensors"])
+        XCTAssertEqual(result.status, 0, result.output)
+        func values(_ output: String, rank: Int) throws -> [String: Double] {
+            let line = try XCTUnwrap(output.split(separator: "\n").first { $0.hasPrefix("rank \(rank): ") }, output)
+            return Dictionary(uniqueKeysWithValues: line.split(separator: " ").dropFirst(2).map { field in
+                let parts = field.split(separator: "=")
+                return (String(parts[0]), Double(parts[1]) ?? .nan)
+            })
+        }
+        let one = try values(single.stdout, rank: 1)
+        let main = try values(result.output, rank: 1), other = try values(result.output, rank: 2)
+        XCTAssertEqual(main["spread"], 0)
+        XCTAssertEqual(one.count, 7)
+        for (key, value) in one where key != "spread" {
+            XCTAssertEqual(main[key] ?? .nan, value, accuracy: 1e-5, key)
+            XCTAssertEqual(other[key], main[key], key)
+        }
+        let progress = result.output.split(separator: "\n").filter { $0.hasPrefix("epoch ") }
+        XCTAssertEqual(progress.count, 3, "only the main rank prints: \(result.output)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/two.safetensors"))
+    }
 }
