@@ -8,8 +8,14 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("nn", NNBenchmark.run),
     ("nn-q1", { try NNBenchmark.run(q1: true, q2: false) }),
     ("nn-q2", { try NNBenchmark.run(q1: false, q2: true) }),
+    ("dist", DistBenchmark.run),
 ]
 
+// `LunetBench dist-step q1|koch`: one rank's part of `dist`, started by it.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "dist-step" {
+    do { try DistBenchmark.step(CommandLine.arguments[2]) } catch { print("dist-step: \(error)"); exit(1) }
+    exit(0)
+}
 let requested = Array(CommandLine.arguments.dropFirst())
 let unknown = requested.filter { name in !benchmarks.contains { $0.name == name } }
 guard unknown.isEmpty else {
