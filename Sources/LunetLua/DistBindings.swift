@@ -6,7 +6,7 @@ import Lunet
 /// `dist.rank()` runs from 1 to `dist.size()`, the main rank is 1 (MPI's rank 0).
 /// Outside `mpirun` there is one rank and every collective is an identity.
 enum DistBindings {
-    static let module = LuaLibrary(.module("dist"), doc: "Ranks of an mpirun/Slurm job (1-based; main rank 1) and collectives over Open MPI; one rank outside mpirun.", functions: [
+    static let module = LuaLibrary(.module("dist"), doc: "Ranks of an mpirun/Slurm job (1-based; main rank 1) and collectives over Open MPI; one rank outside mpirun. Under mpirun only the main rank's print writes (io.write works on every rank).", functions: [
         LuaFunction("rank", "dist.rank()", "This process's rank, 1 to dist.size() (MPI rank + 1); 1 outside mpirun.") { call in
             call.push(Distributed.world.rank + 1)
             return 1

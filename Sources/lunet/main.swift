@@ -57,6 +57,12 @@ func runOrExit(_ body: () throws -> Void) {
     }
 }
 
+// Under MPI the main rank alone prints, so a script's output reads as one
+// process's; io.write and io.stderr still write from every rank (docs/distributed.md).
+if Distributed.isMultiRank && !Distributed.world.isMain {
+    runOrExit { try state.runChunk("print = function() end", name: "=(lunet)") }
+}
+
 let stdinIsTerminal = isatty(STDIN_FILENO) != 0
 if let script = options.script {
     state.setArguments(script: script, arguments: options.scriptArguments)

@@ -161,7 +161,7 @@ final class DistributedTests: XCTestCase {
             local net = nn.Sequential{nn.Flatten(), nn.Linear(64, 8, {seed = dist.rank()})}
             local h = triplet.fit(net, ds, {sampler = triplet.hardest{refresh = 2}, batch = 8, steps = 3, rounds = 2, seed = 5,
               optimizer = optim.Adam(net, {lr = 1e-2}),
-              onRound = function(r, log) print(string.format("rank %d round %d loss %.6f active %.4f", dist.rank(), r, log.loss, log.active)) end})
+              onRound = function(r, log) io.write(string.format("rank %d round %d loss %.6f active %.4f\\n", dist.rank(), r, log.loss, log.active)) end})
             local p = {}
             for i, t in ipairs(net:parameters()) do p[i] = t:reshape({t:numel()}) end
             local flat = tensor.cat(p, 1)
@@ -200,8 +200,9 @@ final class DistributedTests: XCTestCase {
             local hi, mean = flat:clone(), flat:clone()
             dist.allreduce(hi, "max"); dist.allreduce(mean, "mean")
             local e = h.epochs[3]
-            print(string.format("rank %d: loss=%.7f accuracy=%.7f val_loss=%.7f val_accuracy=%.7f spread=%g sum=%.7f first=%.7f", dist.rank(),
+            io.write(string.format("rank %d: loss=%.7f accuracy=%.7f val_loss=%.7f val_accuracy=%.7f spread=%g sum=%.7f first=%.7f\\n", dist.rank(),
               e.loss, e.accuracy, e.val_loss, e.val_accuracy, (hi - mean):abs():max(), flat:sum(), flat:get(1)))
+            print("printed by rank " .. dist.rank())  -- the main rank's only
         """
 
     func testTrainFitOnTwoRanksMatchesOneProcess() throws {
@@ -231,5 +232,7 @@ final class DistributedTests: XCTestCase {
         let progress = result.output.split(separator: "\n").filter { $0.hasPrefix("epoch ") }
         XCTAssertEqual(progress.count, 3, "only the main rank prints: \(result.output)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/two.safetensors"))
+        XCTAssertTrue(result.output.contains("printed by rank 1"), result.output)
+        XCTAssertFalse(result.output.contains("printed by rank 2"), result.output)
     }
 }
