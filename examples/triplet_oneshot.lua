@@ -1,0 +1,117 @@
+-- Question 2 of the assignment: a triplet network on Omniglot, trained with
+-- random (2.3a) and hard (2.3b) triplet selection under identical budgets,
+-- tested by 20-way one-shot accuracy on held-out alphabets after every round
+-- and on Lake et al.'s 20 official runs at the end.
+--
+--   lunet examples/triplet_oneshot.lua [omniglot background folder or zip] [options]
+--
+-- Options (defaults in brackets):
+--   --model koch|small   koch: models.koch as in the spec; small: the same design
+--                        on 35x35 inputs with fewer units, for a 2-core machine [koch]
+--   --rounds 5  --steps 100  --batch 64  --margin 0.2  --lr 1e-3
+--   --samplers random,hardest   any of random, hardest, semihard, batchhard,
+--                        with a refresh interval as hardest/10
+--   --heldout 2          alphabets held out for the one-shot test (the last ones)
+--   --way 20  --tasks 250  --within  (tasks inside one alphabet)
+--   --runs PATH          all_runs.zip [next to the background zip]
+--   --perclass N         images per class (scaled-down runs) [all]
+--   --seed 1
+--
+-- Swapping random for hard selection is one line: sampler = triplet.hardest().
+local models = require("lunet.models")
+
+local function parse(argv)
+  local o = {path = "../shared/data/omniglot/images_background_small1.zip", model = "koch", rounds = 5, steps = 100,
+             batch = 64, margin = 0.2, lr = 1e-3, samplers = "random,hardest", heldout = 2, way = 20, tasks = 250,
+             seed = 1, within = false}
+  local i = 1
+  while argv and argv[i] do
+    local key = argv[i]:match("^%-%-(.+)$")
+    if not key then o.path = argv[i]; i = i + 1
+    elseif key == "within" then o.within = true; i = i + 1
+    else
+      if o[key] == nil and key ~= "runs" and key ~= "perclass" then error("unknown option --" .. key, 0) end
+      local value = argv[i + 1] or error("option --" .. key .. " needs a value", 0)
+      o[key] = tonumber(value) or value
+      i = i + 2
+    end
+  end
+  o.runs = o.runs or o.path:gsub("[^/]*$", "") .. "all_runs.zip"
+  return o
+end
+
+local o = parse(arg)
+
+-- Ink as 1 on a 0 background (the zip has black ink on white), so max pooling keeps strokes.
+local omniglot = data.omniglot(o.path, {invert = true})
+if o.perclass then omniglot = omniglot:perClass(o.perclass) end
+local trainClasses, testClasses = {}, {}
+for class, group in ipairs(omniglot.classGroups) do
+  local list = group > #omniglot.groups - o.heldout and testClasses or trainClasses
+  list[#list + 1] = class
+end
+local train, test = omniglot:classes(trainClasses), omniglot:classes(testClasses)
+local runs = data.omniglotRuns(o.runs, {invert = true})
+print(("training on %s (%s), one-shot tests on %s (%s)"):format(tostring(train), table.concat(train.groups, ", "),
+  tostring(test), table.concat(test.groups, ", ")))
+
+-- A fresh network for every sampler, from the same seed.
+local function network()
+  if o.model == "koch" then return models.koch{seed = o.seed} end
+  if o.model ~= "small" then error("--model must be koch or small", 0) end
+  local s = o.seed * 100
+  return nn.Sequential{
+    nn.MaxPool2d(3),                                                                           -- 105 -> 35
+    nn.Conv2d(1, 32, 5, {seed = s + 1}):named("conv1"), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  -- 31 -> 15
+    nn.Conv2d(32, 64, 3, {seed = s + 2}):named("conv2"), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2), -- 13 -> 6
+    nn.Conv2d(64, 64, 3, {seed = s + 3}):named("conv3"), nn.BatchNorm2d(64), nn.ReLU(),                  -- 4
+    nn.Flatten(), nn.Dropout(0.25, {seed = s + 4}),
+    nn.Linear(64 * 4 * 4, 256, {seed = s + 5}):named("fc"), nn.Sigmoid():named("embedding"),
+  }
+end
+
+local function sampler(name)
+  local kind, refresh = name:match("^(%a+)/?(%d*)$")
+  local options = refresh ~= "" and {refresh = tonumber(refresh)} or nil
+  if kind == "random" then return triplet.random() end
+  if kind == "hardest" then return triplet.hardest(options) end
+  if kind == "semihard" then return triplet.semihard(options) end
+  if kind == "batchhard" then return triplet.batchhard(options) end
+  error("unknown sampler '" .. name .. "'", 0)
+end
+
+local oneshotOptions = {way = o.way, tasks = o.tasks, seed = o.seed, within = o.within and "group" or nil}
+local rows = {}
+local pixels = oneshot.runs("pixels", runs)
+print(("raw pixels on the official runs: %.3f"):format(pixels.accuracy))
+
+for name in o.samplers:gmatch("[^,]+") do
+  local net = network()
+  local row = {name = name, accuracy = {}, seconds = {}}
+  print(("-- %s"):format(name))
+  triplet.fit(net, train, {
+    sampler = sampler(name), margin = o.margin, distance = "squared", batch = o.batch, steps = o.steps,
+    rounds = o.rounds, optimizer = optim.Adam(net, {lr = o.lr}), seed = o.seed,
+    onRound = function(round, logs)
+      local r = oneshot.evaluate(net, test, oneshotOptions)
+      row.accuracy[round], row.seconds[round] = r.accuracy, logs.mining + logs.training
+      print(("   %d-way one-shot on held-out alphabets: %.3f +- %.3f"):format(o.way, r.accuracy, r.stderr))
+    end,
+  })
+  row.runs = oneshot.runs(net, runs).accuracy
+  rows[#rows + 1] = row
+end
+
+-- One table: accuracy per round, the official runs, seconds per round.
+local header = ("%-14s"):format("sampler")
+for round = 1, o.rounds do header = header .. ("  round %-2d"):format(round) end
+print("\n" .. header .. "  official runs  s/round")
+print(("%-14s"):format("pixels") .. ("          "):rep(o.rounds) .. ("  %13.3f"):format(pixels.accuracy))
+for _, row in ipairs(rows) do
+  local line, total = ("%-14s"):format(row.name), 0
+  for round = 1, o.rounds do
+    line = line .. ("  %8s"):format(row.accuracy[round] and ("%.3f"):format(row.accuracy[round]) or "-")
+    total = total + (row.seconds[round] or 0)
+  end
+  print(line .. ("  %13.3f  %7.1f"):format(row.runs, total / math.max(#row.seconds, 1)))
+end
