@@ -76,4 +76,25 @@ final class DistributedEngineTests: XCTestCase {
         XCTAssertTrue(Distributed.launchedByMPI(["PMIX_RANK": "0"]))
         XCTAssertFalse(Distributed.launchedByMPI(["PMIX_RANK": "0", "LUNET_MPI": "0"]))
     }
+
+    func testDataParallelIsOffInOneProcessUnlessAskedFor() throws {
+        let model = try Linear(3, 2, seed: 1)
+        XCTAssertNil(try DataParallel.make(for: model, enabled: nil, communicator: SingleProcessCommunicator()))
+        XCTAssertNil(try DataParallel.make(for: model, enabled: false, communicator: MirrorCommunicator(other: 1)))
+        let forced = try XCTUnwrap(try DataParallel.make(for: model, enabled: true, communicator: SingleProcessCommunicator()))
+        XCTAssertEqual(forced.shard(5).range, 0..<5)
+        // One rank's generator is its own: the shuffles of a one-process run are unchanged.
+        var original = RandomGenerator(seed: 9)
+        var common = try forced.commonGenerator(original)
+        XCTAssertEqual((0..<4).map { _ in common.next() }, (0..<4).map { _ in original.next() })
+    }
+
+    func testGradientsThatChangedSizeAreRefused() throws {
+        let parameters = try parameters([3])
+        let averager = GradientAverager(parameters: parameters, communicator: MirrorCommunicator(other: 1))
+        parameters[0].gradient = try Tensor(shape: [4], repeating: 0)
+        XCTAssertThrowsError(try averager.average(shard: BatchShard(globalCount: 4, rank: 0, size: 2))) { error in
+            XCTAssertEqual((error as? LunetError)?.message, "gradient averaging: 'p0' has 4 values, 3 when training began")
+        }
+    }
 }

@@ -27,6 +27,8 @@ public final class GradientAverager {
     public private(set) var lastSeconds = 0.0
     private var packed: [Float]
     private let inPlaceThreshold: Int
+    /// Gradient sizes when made: every rank reduces these counts, and the buffer holds them.
+    private let counts: [Int]
 
     public static let defaultBucketBytes = 25 << 20
 
@@ -40,6 +42,7 @@ public final class GradientAverager {
             bucket.count == 1 && counts[bucket.lowerBound] >= threshold ? 0 : counts[bucket].reduce(0, +)
         }.max() ?? 0
         inPlaceThreshold = threshold
+        self.counts = counts
         self.buckets = buckets
         packed = [Float](repeating: 0, count: largestPacked)
     }
@@ -67,6 +70,9 @@ public final class GradientAverager {
     /// call this (with zeroed gradients): every rank takes part in each reduction.
     public func average(shard: BatchShard) throws {
         guard communicator.size > 1 else { return }
+        for (parameter, count) in zip(parameters, counts) where parameter.gradient.count != count {
+            throw LunetError("gradient averaging: '\(parameter.name)' has \(parameter.gradient.count) values, \(count) when training began")
+        }
         let start = Date()
         // Equal slices: sum, then divide by the rank count; else weight before summing.
         let equal = shard.count * communicator.size == shard.globalCount
