@@ -15,7 +15,7 @@ enum DistBindings {
             call.push(Distributed.world.size)
             return 1
         },
-        LuaFunction("isMain", "dist.isMain()", "True on the main rank (rank 1), which prints and writes files; true outside mpirun.") { call in
+        LuaFunction("isMain", "dist.isMain()", "True on the main rank (rank 1), the one that prints and writes checkpoints; true outside mpirun.") { call in
             call.push(Distributed.world.isMain)
             return 1
         },
@@ -23,7 +23,7 @@ enum DistBindings {
             try Distributed.world.barrier()
             return 0
         },
-        LuaFunction("allreduce", "dist.allreduce(x, 'sum'|'mean'|'max')", "Replaces the Float32 tensor x, in place on every rank, by its sum, mean or maximum over ranks (default 'sum'); returns x.") { call in
+        LuaFunction("allreduce", "dist.allreduce(x[, 'sum'|'mean'|'max'])", "Replaces the Float32 tensor x, in place on every rank, by its sum, mean or maximum over ranks (default 'sum'); returns x.") { call in
             let box = try floatBox(call, 1)
             let name = try call.optionalString(2) ?? "sum"
             guard let operation = ReduceOperation(rawValue: name) else {
@@ -36,7 +36,7 @@ enum DistBindings {
             lua_pushvalue(call.L, 1)
             return 1
         },
-        LuaFunction("broadcast", "dist.broadcast(x, root)", "Replaces the Float32 tensor x, in place on every rank, by its value on rank root (default 1, the main rank); returns x.") { call in
+        LuaFunction("broadcast", "dist.broadcast(x[, root])", "Replaces the Float32 tensor x, in place on every rank, by its value on rank root (default 1, the main rank); returns x.") { call in
             let box = try floatBox(call, 1)
             let root = try rootRank(call, 2)
             guard case .float(var tensor) = box.tensor else { throw call.typeError(1, expected: "Float32 tensor") }
@@ -61,7 +61,7 @@ enum DistBindings {
             try averager.average(shard: BatchShard(globalCount: batch, communicator: Distributed.world))
             return 0
         },
-        LuaFunction("broadcastParameters", "dist.broadcastParameters(model, root)", "Copies rank root's parameters and buffers (batch-norm statistics) to every rank (default root 1); call once before training.") { call in
+        LuaFunction("broadcastParameters", "dist.broadcastParameters(model[, root])", "Copies rank root's parameters and buffers (batch-norm statistics) to every rank (default root 1); call once before training.") { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             let root = try rootRank(call, 2)
             let averager = GradientAverager(parameters: model.parameters, communicator: Distributed.world, bucketBytes: 0)

@@ -206,6 +206,7 @@ final class DistributedTests: XCTestCase {
         """
 
     func testTrainFitOnTwoRanksMatchesOneProcess() throws {
+        _ = try MPIRun.requireLauncher()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lunet-dist-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
