@@ -70,6 +70,15 @@ final class DistributedEngineTests: XCTestCase {
         XCTAssertTrue(try single.weightedMean([1], count: 0)[0].isNaN)
     }
 
+    func testRanksOnOneMachineShareItsCores() {
+        XCTAssertEqual(Distributed.threadsPerRank(["OMPI_COMM_WORLD_LOCAL_SIZE": "2"], cores: 2), 1)
+        XCTAssertEqual(Distributed.threadsPerRank(["OMPI_COMM_WORLD_LOCAL_SIZE": "2"], cores: 16), 8)
+        XCTAssertEqual(Distributed.threadsPerRank(["OMPI_COMM_WORLD_LOCAL_SIZE": "3"], cores: 2), 1)
+        XCTAssertNil(Distributed.threadsPerRank(["OMPI_COMM_WORLD_LOCAL_SIZE": "1"], cores: 2))
+        XCTAssertNil(Distributed.threadsPerRank(["OMPI_COMM_WORLD_LOCAL_SIZE": "2", "OPENBLAS_NUM_THREADS": "2"], cores: 2))
+        XCTAssertNil(Distributed.threadsPerRank([:], cores: 2))
+    }
+
     func testLaunchIsDetectedFromTheLauncherVariables() {
         XCTAssertFalse(Distributed.launchedByMPI([:]))
         XCTAssertTrue(Distributed.launchedByMPI(["OMPI_COMM_WORLD_SIZE": "2"]))

@@ -30,6 +30,21 @@ public enum Distributed {
     public static func start() throws {
         guard launchedByMPI(), world is SingleProcessCommunicator else { return }
         world = try MPICommunicator()
+        if let threads = threadsPerRank() {
+            setenv("LUNET_LOOP_THREADS", String(threads), 1)  // read by ParallelLoop on first use
+            BLAS.setThreadCount(threads)
+        }
+    }
+
+    /// Ranks on one machine share its cores: unless `OPENBLAS_NUM_THREADS` or
+    /// `LUNET_LOOP_THREADS` says otherwise, each of Open MPI's
+    /// `OMPI_COMM_WORLD_LOCAL_SIZE` ranks takes `cores / local ranks` threads
+    /// (2 ranks on 2 cores: 1 thread each). Nil leaves the counts alone.
+    public static func threadsPerRank(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                                      cores: Int = ProcessInfo.processInfo.processorCount) -> Int? {
+        guard environment["OPENBLAS_NUM_THREADS"] == nil, environment["LUNET_LOOP_THREADS"] == nil,
+              let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init), local > 1 else { return nil }
+        return max(1, cores / local)
     }
 
     /// True when MPI is running with more than one rank.
