@@ -48,29 +48,49 @@ enum DistBenchmark {
         let optimizer = try Adam(parameters: model.parameters, learningRate: 1e-4, amsgrad: true)
         let averager = GradientAverager(parameters: model.parameters, communicator: world)
         try averager.broadcastState(of: model)
-        var stepSeconds: [Double] = [], reduceSeconds: [Double] = []
+        var stepSeconds: [Double] = [], reduceSeconds: [Double] = [], waitSeconds: [Double] = []
         for step in 0...steps {  // step 0 warms up
             try world.barrier()
+            var wait = 0.0
             let seconds = try Stopwatch.seconds {
                 let output = try model.forward(x)
                 let gradient = network.classes == nil
                     ? try Tensor<Float>.randn(output.shape, seed: 2)
                     : try CrossEntropyLoss().lossAndGradient(output, labels).gradient
                 _ = try model.backward(x, gradient)
+                // Waiting for the slower rank, timed apart from the averaging itself.
+                wait = try Stopwatch.seconds { try world.barrier() }
                 try averager.average(shard: shard)
                 try optimizer.step()
                 optimizer.zeroGrad()
             }
-            // The slowest rank sets the pace.
-            let slowest = try world.sum([seconds, averager.lastSeconds])
-            if step > 0 { stepSeconds.append(slowest[0] / Double(world.size)); reduceSeconds.append(slowest[1] / Double(world.size)) }
+            let mean = try world.sum([seconds, averager.lastSeconds, wait]).map { $0 / Double(world.size) }
+            if step > 0 { stepSeconds.append(mean[0]); reduceSeconds.append(mean[1]); waitSeconds.append(mean[2]) }
         }
+        let bare = try bareAllReduceSeconds(count: model.parameterCount, world)
         guard world.isMain else { return Distributed.finish() }
         let step = stepSeconds.sorted()[steps / 2], reduce = reduceSeconds.sorted()[steps / 2]
+        let wait = waitSeconds.sorted()[steps / 2]
         let megabytes = Double(model.parameterCount * 4) / 1e6
         print(String(format: "%@: %d rank(s) x %@ thread(s), batch %d: %.2f s/step, %.1f images/s, gradient averaging %.3f s/step (%.0f MB)",
                      network.name, world.size, ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "?",
                      batch, step, Double(batch) / step, reduce, megabytes))
+        if world.size > 1 {
+            print(String(format: "  waiting for the slower rank before averaging: %.3f s/step; one MPI_Allreduce of all %.0f MB, nothing else: %.3f s (median of 3)",
+                         wait, megabytes, bare))
+        }
         Distributed.finish()
+    }
+
+    /// The bare all-reduce of one buffer of `count` floats, without packing or scaling.
+    private static func bareAllReduceSeconds(count: Int, _ world: Communicator) throws -> Double {
+        guard world.size > 1 else { return 0 }
+        var buffer = [Float](repeating: 1, count: count)
+        var times: [Double] = []
+        for _ in 0..<3 {
+            try world.barrier()
+            times.append(try Stopwatch.seconds { try buffer.withUnsafeMutableBufferPointer { try world.allReduce($0, .sum) } })
+        }
+        return try world.sum([times.sorted()[1]])[0] / Double(world.size)
     }
 }
