@@ -21,7 +21,7 @@ enum TrainingBindings {
             return 1
         },
         LuaFunction("evaluate", "train.evaluate(model, set[, {batch = 32, metrics = {'accuracy', 'top5'}, loss = nn.CrossEntropy()}])",
-                    "The loss and metrics over the whole set, batched, in evaluation mode (the model's mode is restored): {loss = , accuracy = , top5 = , ...}. The loss includes the layers' L2 penalty, as Keras reports it.") { call in
+                    "The loss and metrics over the whole set, batched, in evaluation mode (the model's mode is restored): {loss = , accuracy = , top5 = , ...}. The loss includes the layers' L2 penalty, as Keras reports it. Ctrl-C stops it at the next batch with the error 'interrupted'.") { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             let data = try call.dataset(2)
             let options = try call.options(3, for: "train.evaluate", allowed: ["batch", "metrics", "loss"])
@@ -50,6 +50,7 @@ enum TrainingBindings {
         // Under MPI only the main rank prints.
         fit.reporter = ProgressReporter(style: Distributed.world.isMain
             ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0) : .silent)
+        fit.reporter.width = terminalWidth()
         if let onEpoch = try functionOption(options, "onEpoch") {
             fit.onEpoch = { epoch, record in
                 try keepsGoing(call, onEpoch) { call in
@@ -70,6 +71,13 @@ enum TrainingBindings {
             }
         }
         return fit
+    }
+
+    /// Columns of the terminal on standard output, if it is one.
+    static func terminalWidth() -> Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     /// Calls a callback; false when it returned `false` (anything else goes on).

@@ -70,6 +70,14 @@ final class ReplTerminalTests: XCTestCase {
         expect("> ")
         type("h.stopReason, h.stoppedEpoch >= 1, #net:forward(tensor.zeros({1, 1, 8, 8})):shape()\n")
         expect("interrupted\ttrue\t2\r\n")
+        // Ctrl-C while a Lua callback runs: the callback is stopped and fit
+        // still returns its history.
+        type("h2 = train.fit(net, ds, {epochs = 100000, batch = 500, verbose = 0, onBatch = function() local t = os.clock() while os.clock() - t < 0.2 do end end})\n")
+        usleep(1_000_000)
+        process.interrupt()
+        expect("> ")
+        type("h2.stopReason\n")
+        expect("interrupted\r\n")
         type("\u{4}")
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)

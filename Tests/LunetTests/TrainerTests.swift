@@ -72,6 +72,12 @@ final class TrainerTests: XCTestCase {
             return weights(net)
         }
         XCTAssertEqual(try run(), try run())
+        let net = try model()
+        let trainer = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net), options: options { _ in })
+        _ = try trainer.fit(try dataset(16, seed: 1))
+        XCTAssertThrowsError(try trainer.fit(try dataset(16, seed: 1))) { error in
+            XCTAssertEqual((error as? LunetError)?.message, "this Trainer already ran a fit; make a new one")
+        }
     }
 
     /// A loss that turns NaN at one call.

@@ -60,6 +60,16 @@ final class TrainingProgressTests: XCTestCase {
         ].joined())
     }
 
+    func testBarIsCutToTheTerminalWidth() {
+        var output = "", time = 0.0
+        let progress = reporter(.bar, &output, &time)
+        progress.width = 40
+        progress.begin(0, of: 1, steps: 2)
+        time = 1
+        progress.step(1, items: 10, values: [("loss", 1.5), ("accuracy", 0.25)])
+        XCTAssertEqual(output, "\repoch 1/1 [=========>..........] 1/2  l\u{1B}[K")
+    }
+
     func testPlainLinesHaveNoCarriageReturn() {
         var output = "", time = 0.0
         let progress = reporter(.lines, &output, &time)

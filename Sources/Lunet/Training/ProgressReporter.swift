@@ -19,6 +19,9 @@ public final class ProgressReporter {
     /// `img/s`, `triplets/s`.
     public let rate: String
     public var redrawInterval = 0.1
+    /// The terminal's width: a redrawn line longer than that would wrap, and
+    /// `\r` would no longer return to its start, so it is cut to fit.
+    public var width: Int?
     private let write: (String) -> Void
     private let clock: () -> Double
     private var round = 0, rounds = 0, steps = 0
@@ -66,6 +69,7 @@ public final class ProgressReporter {
         var line = "\(title) \(bar(done)) \(done)/\(steps)"
         line += Self.format(values)
         line += "  \(Self.rate(items, elapsed)) \(rate)  ETA \(Self.duration(left))"
+        if let width, width > 1, line.count >= width { line = String(line.prefix(width - 1)) }
         write("\r" + line + "\u{1B}[K")
     }
 

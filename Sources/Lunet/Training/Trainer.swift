@@ -25,6 +25,7 @@ public final class Trainer {
     private var history: TrainingHistory
     private var monitor: Monitor
     private var generator: RandomGenerator
+    private var started = false
     /// Set when training data-parallel over MPI ranks (docs/distributed.md).
     private let parallel: DataParallel?
 
@@ -41,8 +42,11 @@ public final class Trainer {
         if let parallel { generator = try parallel.commonGenerator(generator) }
     }
 
-    /// Trains on `data`; returns the history (also when stopped early).
+    /// Trains on `data`; returns the history (also when stopped early). A
+    /// trainer runs one fit: its history and early stopping start fresh only once.
     public func fit(_ data: Dataset) throws -> TrainingHistory {
+        guard !started else { throw LunetError("this Trainer already ran a fit; make a new one") }
+        started = true
         guard data.count > 0 else { throw LunetError("cannot train on an empty dataset") }
         let wasTraining = model.isTraining
         defer { model.setTraining(wasTraining) }
