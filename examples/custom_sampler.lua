@@ -82,7 +82,7 @@ for _, entry in ipairs(samplers) do
   local net = network()
   local line, seconds = ("%-14s"):format(entry[1]), 0
   triplet.fit(net, train, {sampler = entry[2], margin = margin, batch = batch, steps = steps, rounds = rounds,
-    optimizer = optim.Adam(net, {lr = 1e-3}), seed = 1, verbose = false,
+    optimizer = optim.Adam(net, {lr = 1e-3}), seed = 1, verbose = 0,
     onRound = function(round, logs)
       line = line .. ("  %8.3f"):format(oneshot.evaluate(net, test, {way = 20, tasks = tasks, seed = 1}).accuracy)
       seconds = seconds + logs.mining + logs.training

@@ -7,8 +7,8 @@ extension FunctionTable {
         OptimBindings.module, OptimBindings.methods,
         ModelFileBindings.models, ModelFileBindings.tensors,
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
-        TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,
         TrainingBindings.module,
+        TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,
         DistBindings.module,
     ]
 }

@@ -61,7 +61,7 @@ enum TripletBindings {
             }
             return push(call, LuaTripletSampler(function: function))
         },
-        LuaFunction("fit", "triplet.fit(net, set, {sampler = triplet.random(), margin = 0.2, distance = 'squared', batch = 64, steps = 100, rounds = 5, optimizer = nil, seed = nil, onRound = nil, verbose = true})", "Trains net on triplets of set: per step one forward over the stacked [a; p; n] batch, the triplet loss, backward, an optimizer step (Adam 1e-3 by default). onRound(round, logs) after each round. Returns {loss, active, mining, training, embedded = per round, stopReason}; Ctrl-C stops at a step boundary.") { call in
+        LuaFunction("fit", "triplet.fit(net, set, {sampler = triplet.random(), margin = 0.2, distance = 'squared', batch = 64, steps = 100, rounds = 5, optimizer = nil, seed = nil, onRound = nil, verbose = 1})", "Trains net on triplets of set: per step one forward over the stacked [a; p; n] batch, the triplet loss, backward, an optimizer step (Adam 1e-3 by default). onRound(round, logs) after each round. Returns {loss, active, mining, training, embedded = lists per round, warnings, stopReason}; Ctrl-C stops at a step boundary (stopReason 'interrupted'). verbose 1: a progress bar on a terminal, a line per round elsewhere; 2: lines; 0: silent. A collapse (all distances near zero, or the loss stuck at the margin) is warned about and listed in warnings.") { call in
             try TripletFitBinding.fit(call)
         },
     ])

@@ -40,11 +40,12 @@ enum TripletFitBinding {
             steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
             seed: options.seed() ?? TripletBindings.freshSeed(),
             parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
+        let verbose = try options.integer("verbose", default: 1)
+        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for triplet.fit must be 0, 1 or 2, got \(verbose)") }
         // Under MPI only the main rank prints; onRound runs on every rank.
-        let verbose = try options.boolean("verbose", default: true) && Distributed.world.isMain
+        let style = Distributed.world.isMain ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0) : .silent
+        trainer.reporter = ProgressReporter(style: style, unit: "round", rate: "triplets/s")
         trainer.onRound = { (log: TripletRoundLog) in
-            if verbose { print(line(log, of: trainer.rounds)) }
-            if Distributed.world.isMain, let warning = log.warning { FileHandle.standardError.write(Data("warning: triplet.fit round \(log.round): \(warning)\n".utf8)) }
             guard let onRound else { return }
             try call.callback(onRound) { call in
                 call.push(log.round)
@@ -58,12 +59,6 @@ enum TripletFitBinding {
         defer { lua?.call = previous }
         pushHistory(call, try trainer.fit())
         return 1
-    }
-
-    /// `round 2/5: loss 0.1432, active 0.61, mining 3.1 s, training 41.0 s`
-    static func line(_ log: TripletRoundLog, of rounds: Int) -> String {
-        String(format: "round %d/%d: loss %.4f, active %.2f, mining %.1f s, training %.1f s", log.round, rounds,
-               log.loss, log.activeFraction, log.miningSeconds, log.trainingSeconds)
     }
 
     static func pushLog(_ call: LuaCall, _ log: TripletRoundLog) {

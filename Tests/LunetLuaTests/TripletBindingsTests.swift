@@ -1,3 +1,5 @@
+import Foundation
+import LuaShim
 import LunetLua
 import XCTest
 
@@ -72,7 +74,7 @@ final class TripletBindingsTests: LuaTestCase {
     func testLuaSamplerMistakesAreClearErrorsAndLeaveEverythingUsable() throws {
         try setUpOmniglot()
         func sampler(_ body: String) -> String {
-            "triplet.fit(net, ds, {sampler = triplet.sampler(function(ctx, n) \(body) end), batch = 2, steps = 1, rounds = 1, optimizer = opt, verbose = false})"
+            "triplet.fit(net, ds, {sampler = triplet.sampler(function(ctx, n) \(body) end), batch = 2, steps = 1, rounds = 1, optimizer = opt, verbose = 0})"
         }
         assertError(sampler("return {1, 1}, {2, 3}, {21}"),
                     "test:1: triplet.sampler: anchors, positives and negatives must have one length, got 2, 2 and 1")
@@ -95,13 +97,33 @@ final class TripletBindingsTests: LuaTestCase {
         XCTAssertEqual(history, ["completed"])
     }
 
+    /// Ctrl-C inside a Lua sampler stops triplet.fit at a step boundary with the rounds so far.
+    func testCtrlCInsideALuaSamplerReturnsTheHistory() throws {
+        try setUpOmniglot()
+        let previous = signal(SIGINT, SIG_IGN)  // a signal sent early must not end the test process
+        defer { signal(SIGINT, previous); lunet_clear_interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { kill(getpid(), SIGINT) }
+        let result = try eval("""
+            (function()
+              local h = triplet.fit(net, ds, {batch = 2, steps = 1, rounds = 3, optimizer = opt, verbose = 0,
+                sampler = triplet.sampler(function(ctx, n)
+                  if ctx.step == 2 then local t = os.clock() while os.clock() - t < 20 do end end
+                  return {1, 21}, {2, 22}, {41, 1}
+                end)})
+              return h.stopReason, #h.loss
+            end)()
+            """)
+        XCTAssertEqual(result, ["interrupted", "1"])
+        XCTAssertEqual(try eval("net:forward(ds.images:narrow(1, 1, 2):float()):size(2)"), ["8"])
+    }
+
     func testFitLowersTheLossAndCallsOnRound() throws {
         try setUpOmniglot()
         let result = try eval("""
             (function()
               local rounds = {}
               local h = triplet.fit(net, ds, {sampler = triplet.hardest(), batch = 16, steps = 8, rounds = 3, seed = 2,
-                optimizer = opt, verbose = false, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps) end})
+                optimizer = opt, verbose = 0, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps) end})
               return #h.loss, h.loss[3] < h.loss[1], h.active[1] > 0, h.mining[1] > 0, h.embedded[1] > 16, table.concat(rounds, " "), h.stopReason
             end)()
             """)

@@ -108,6 +108,11 @@ final class TripletSamplerTests: XCTestCase {
             }
         }
         XCTAssertEqual(embedded, [240, 0, 0, 240])
+        // The same sampler in a new run (a fresh network) does not reuse the old embeddings.
+        let (next, _) = try self.context(seed: 8)
+        next.begin(step: 1)
+        _ = try sampler.sample(next, count: 8)
+        XCTAssertEqual(next.embeddedThisStep, 240)
     }
 
     func testValidationNamesTheFirstBadTriplet() throws {

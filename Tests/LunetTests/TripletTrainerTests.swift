@@ -30,6 +30,24 @@ final class TripletTrainerTests: XCTestCase {
         XCTAssertNil(log.warning)
     }
 
+    func testProgressIsOneLinePerRoundOffATerminalWithTheStop() throws {
+        let trainer = try self.trainer(RandomTripletSampler())
+        var text = ""
+        trainer.reporter = ProgressReporter(style: .lines, unit: "round", rate: "triplets/s", write: { text += $0 })
+        let previous = Interruption.poll
+        var steps = 0
+        trainer.onStep = { _, _, _ in steps += 1 }
+        Interruption.poll = { steps >= 15 }
+        defer { Interruption.poll = previous }
+        _ = try trainer.fit()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(lines.count, 3, text)
+        XCTAssertTrue(lines[0].hasPrefix("round 1/3  10/10  loss "), text)
+        XCTAssertTrue(lines[0].contains("  active ") && lines[0].hasSuffix(" triplets/s"), text)
+        XCTAssertEqual(lines[1], "interrupted: stopped at a step boundary after 1 complete round")
+        XCTAssertFalse(text.contains("\r"))
+    }
+
     func testCtrlCStopsAtAStepBoundaryAndReturnsTheRoundsSoFar() throws {
         let trainer = try self.trainer(RandomTripletSampler())
         var checks = 0

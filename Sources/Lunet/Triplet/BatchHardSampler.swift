@@ -30,7 +30,8 @@ public final class BatchHardSampler: EmbeddingMiner {
 
     public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
         let batch = try drawBatch(context, count: count)
-        let distances = try PairwiseDistances.squared(embeddings(batch, context), embeddings(batch, context))
+        let rows = try embeddings(batch, context)
+        let distances = try PairwiseDistances.squared(rows, rows)
         let labels = batch.map(context.dataset.label)
         var triplets = TripletIndices()
         distances.withUnsafeBufferPointer { d in

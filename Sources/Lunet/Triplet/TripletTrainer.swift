@@ -21,7 +21,9 @@ public final class TripletTrainer {
     /// Set when training runs data-parallel over MPI ranks: each step's `batch`
     /// triplets are shared among the ranks, each drawing its own from its own stream.
     public let parallel: DataParallel?
-    /// Called after each step (1-based round and step in it, loss): progress.
+    /// Progress: a bar on a terminal, a line per round elsewhere, collapse warnings and stops.
+    public var reporter = ProgressReporter(style: .silent, unit: "round", rate: "triplets/s")
+    /// Called after each step (1-based round and step in it, loss).
     public var onStep: (_ round: Int, _ step: Int, _ loss: Double) -> Void = { _, _, _ in }
     /// Called after each round; throwing stops training with that error.
     public var onRound: (TripletRoundLog) throws -> Void = { _ in }
@@ -60,6 +62,7 @@ public final class TripletTrainer {
         } catch is Interruption.Interrupted {
             _ = Interruption.consume()
             history.stopReason = "interrupted"
+            reporter.note("interrupted: stopped at a step boundary after \(history.rounds.count) complete round\(history.rounds.count == 1 ? "" : "s")")
         }
         network.setTraining(true)
         return history
@@ -68,6 +71,7 @@ public final class TripletTrainer {
     private func runRound(_ round: Int) throws -> TripletRoundLog {
         var lossSum = 0.0, activeSum = 0.0, mining = 0.0, training = 0.0, embedded = 0
         var last = Tensor<Float>(scalar: 0)
+        reporter.begin(round - 1, of: rounds, steps: steps)
         for step in 1...steps {
             try Interruption.check()
             let start = Date()
@@ -85,15 +89,20 @@ public final class TripletTrainer {
             activeSum += Double(active)
             last = output
             onStep(round, step, Double(stepLoss))
+            reporter.step(step, items: step * batch, values: [("loss", lossSum / Double(step)), ("active", activeSum / Double(step))])
         }
         var meanLoss = lossSum / Double(steps), meanActive = activeSum / Double(steps)
         if let parallel {  // every rank reports the means over all ranks' triplets
             let means = try parallel.mean([meanLoss, meanActive], count: parallel.shard(batch).count)
             (meanLoss, meanActive) = (means[0], means[1])
         }
-        return TripletRoundLog(round: round, loss: meanLoss, activeFraction: meanActive, miningSeconds: mining,
-                               trainingSeconds: training, embeddedPerStep: Double(embedded) / Double(steps), steps: steps,
-                               warning: CollapseCheck.warning(embeddings: last, meanLoss: meanLoss, activeFraction: meanActive, margin: loss.margin))
+        let log = TripletRoundLog(round: round, loss: meanLoss, activeFraction: meanActive, miningSeconds: mining,
+                                  trainingSeconds: training, embeddedPerStep: Double(embedded) / Double(steps), steps: steps,
+                                  warning: CollapseCheck.warning(embeddings: last, meanLoss: meanLoss, activeFraction: meanActive, margin: loss.margin))
+        reporter.end(values: [("loss", meanLoss), ("active", meanActive), ("mining_s", mining)], seconds: mining + training,
+                     itemsPerSecond: Double(steps * batch) / Swift.max(mining + training, 1e-9))
+        if let warning = log.warning { reporter.note("warning: \(warning)") }
+        return log
     }
 
     /// One forward over `[a; p; n]`, the loss, backward, optimizer step.
