@@ -1,4 +1,5 @@
 import CLua
+import Foundation
 import Lunet
 
 /// `dist`: the ranks of a job started by `mpirun` (or Slurm), and the
@@ -69,6 +70,15 @@ enum DistBindings {
             return 0
         },
     ])
+
+    /// The progress style of `train.fit` and `triplet.fit` for `verbose`: as
+    /// asked in one process; under MPI silent on all but the main rank, and
+    /// lines rather than a bar (mpirun gives ranks a pseudo-terminal even when
+    /// its own output goes to a log file).
+    static func progressStyle(verbose: Int) -> ProgressReporter.Style {
+        guard Distributed.world.isMain else { return .silent }
+        return ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0 && !Distributed.isMultiRank)
+    }
 
     private static func floatBox(_ call: LuaCall, _ index: Int32) throws -> TensorBox {
         let box = try call.tensorBox(index)

@@ -47,9 +47,7 @@ enum TrainingBindings {
         let verbose = try options.integer("verbose", default: 1)
         guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for train.fit must be 0, 1 or 2, got \(verbose)") }
         fit.distributed = try options.boolean("distributed")
-        // Under MPI only the main rank prints.
-        fit.reporter = ProgressReporter(style: Distributed.world.isMain
-            ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0) : .silent)
+        fit.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose))  // under MPI: the main rank's lines
         fit.reporter.width = terminalWidth()
         if let onEpoch = try functionOption(options, "onEpoch") {
             fit.onEpoch = { epoch, record in

@@ -43,8 +43,7 @@ enum TripletFitBinding {
         let verbose = try options.integer("verbose", default: 1)
         guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for triplet.fit must be 0, 1 or 2, got \(verbose)") }
         // Under MPI only the main rank prints; onRound runs on every rank.
-        let style = Distributed.world.isMain ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0) : .silent
-        trainer.reporter = ProgressReporter(style: style, unit: "round", rate: "triplets/s")
+        trainer.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose), unit: "round", rate: "triplets/s")
         trainer.onRound = { (log: TripletRoundLog) in
             guard let onRound else { return }
             try call.callback(onRound) { call in

@@ -159,7 +159,7 @@ final class DistributedTests: XCTestCase {
             for i = 1, 30 do labels[i] = (i - 1) // 5 + 1 end
             local ds = data.dataset(images, tensor.from(labels, {dtype = "int32"}))
             local net = nn.Sequential{nn.Flatten(), nn.Linear(64, 8, {seed = dist.rank()})}
-            local h = triplet.fit(net, ds, {sampler = triplet.hardest{refresh = 2}, batch = 8, steps = 3, rounds = 2, seed = 5, verbose = 2,
+            local h = triplet.fit(net, ds, {sampler = triplet.hardest{refresh = 2}, batch = 8, steps = 3, rounds = 2, seed = 5,
               optimizer = optim.Adam(net, {lr = 1e-2}),
               onRound = function(r, log) io.write(string.format("rank %d round %d loss %.6f active %.4f\\n", dist.rank(), r, log.loss, log.active)) end})
             local p = {}
