@@ -4,6 +4,9 @@
 SHELL := /bin/bash
 PACKAGES := liblua5.4-dev libopenblas-dev libreadline-dev libpng-dev libjpeg-dev \
             zlib1g-dev libzip-dev dataset-fashion-mnist
+# lunet loads Open MPI at run time, only under mpirun (docs/distributed.md); the
+# suite's multi-rank tests need the launcher and the library, nothing links them.
+TEST_PACKAGES := openmpi-bin libopenmpi3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build demo test bench clean install install-files uninstall
@@ -31,6 +34,7 @@ demo: build
 
 # The suite is XCTest; without the flag swift test also starts Swift
 # Testing, whose "0 tests passed" line would close the output.
+test: PACKAGES += $(TEST_PACKAGES)
 test: deps
 	swift test --disable-swift-testing
 

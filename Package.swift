@@ -29,9 +29,14 @@ let package = Package(
             name: "ImageShim",
             linkerSettings: [.linkedLibrary("jpeg")]
         ),
+        // Open MPI through dlopen at run time: no MPI headers or library at build time.
+        .target(
+            name: "MPIShim",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         .target(
             name: "Lunet",
-            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim"],
+            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim", "MPIShim"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "LunetLua", dependencies: ["Lunet", "CLua", "LuaShim"]),

@@ -11,8 +11,14 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("retrieval", RetrievalBenchmark.run),
     ("train", { try TrainBenchmark.run() }),
     ("triplet", TripletBenchmark.run),
+    ("dist", DistBenchmark.run),
 ]
 
+// `LunetBench dist-step q1|koch`: one rank's part of `dist`, started by it.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "dist-step" {
+    do { try DistBenchmark.step(CommandLine.arguments[2]) } catch { print("dist-step: \(error)"); exit(1) }
+    exit(0)
+}
 let requested = Array(CommandLine.arguments.dropFirst())
 let unknown = requested.filter { name in !benchmarks.contains { $0.name == name } }
 guard unknown.isEmpty else {

@@ -10,5 +10,6 @@ extension FunctionTable {
         RetrievalBindings.module,
         TrainingBindings.module,
         TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,
+        DistBindings.module,
     ]
 }

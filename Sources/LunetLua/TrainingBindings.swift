@@ -6,11 +6,11 @@ import Lunet
 /// read here; the loop, metrics and early stopping live in `Sources/Lunet/Training`.
 enum TrainingBindings {
     static let fitOptions: Set<String> = ["loss", "optimizer", "batch", "epochs", "validation", "metrics", "earlyStopping",
-                                          "shuffle", "seed", "onEpoch", "onBatch", "checkpoint", "verbose"]
+                                          "shuffle", "seed", "onEpoch", "onBatch", "checkpoint", "verbose", "distributed"]
 
     static let module = LuaLibrary(.module("train"), doc: "The training loop (fit with validation, metrics, early stopping, checkpoints, callbacks) and evaluation.", functions: [
-        LuaFunction("fit", "train.fit(model, trainSet, {loss = nn.CrossEntropy(), optimizer = optim.Adam(model), batch = 32, epochs = 1, validation = ds, metrics = {'accuracy', 'top5'}, earlyStopping = {monitor = 'val_loss', patience = 0, minDelta = 0, restoreBest = false}, shuffle = true, seed = nil, onEpoch = function(epoch, logs) end, onBatch = function(batch, logs) end, checkpoint = path, verbose = 1})",
-                    "Trains the model; returns the history {epochs = {{epoch, loss, accuracy, val_loss, val_accuracy, top5, ..., seconds, imagesPerSecond}, ...}, stoppedEpoch, stopReason = 'epochs'|'early stopping'|'interrupted'|'diverged'|'callback', best = the best epoch's row (by earlyStopping's monitor, else val_loss, else loss), monitor, message}. Early stopping follows Keras 3 (restoreBest restores the best epoch's weights however training ends). onEpoch or onBatch returning false stops; an error in them stops fit and is raised. Ctrl-C stops at the next batch and returns the history. A NaN or infinite loss stops before that batch's update (stopReason 'diverged', message naming epoch and batch). checkpoint writes the best model (nn.save format) atomically at each improvement. verbose 1: a progress bar on a terminal, one line per epoch elsewhere; 2: lines; 0: silent.") { call in
+        LuaFunction("fit", "train.fit(model, trainSet, {loss = nn.CrossEntropy(), optimizer = optim.Adam(model), batch = 32, epochs = 1, validation = ds, metrics = {'accuracy', 'top5'}, earlyStopping = {monitor = 'val_loss', patience = 0, minDelta = 0, restoreBest = false}, shuffle = true, seed = nil, onEpoch = function(epoch, logs) end, onBatch = function(batch, logs) end, checkpoint = path, verbose = 1, distributed = nil})",
+                    "Trains the model; returns the history {epochs = {{epoch, loss, accuracy, val_loss, val_accuracy, top5, ..., seconds, imagesPerSecond}, ...}, stoppedEpoch, stopReason = 'epochs'|'early stopping'|'interrupted'|'diverged'|'callback', best = the best epoch's row (by earlyStopping's monitor, else val_loss, else loss), monitor, message}. Early stopping follows Keras 3 (restoreBest restores the best epoch's weights however training ends). onEpoch or onBatch returning false stops; an error in them stops fit and is raised. Ctrl-C stops at the next batch and returns the history. A NaN or infinite loss stops before that batch's update (stopReason 'diverged', message naming epoch and batch). checkpoint writes the best model (nn.save format) atomically at each improvement. verbose 1: a progress bar on a terminal, one line per epoch elsewhere; 2: lines; 0: silent. Under mpirun with several ranks (or distributed = true; false turns it off) training is data-parallel: batch is the global batch, each rank computes its slice, gradients are averaged, logs are over all ranks, only the main rank prints and writes the checkpoint (docs/distributed.md).") { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             let data = try call.dataset(2)
             let options = try call.options(3, for: "train.fit", allowed: fitOptions)
@@ -46,7 +46,8 @@ enum TrainingBindings {
         fit.checkpoint = try options.string("checkpoint")
         let verbose = try options.integer("verbose", default: 1)
         guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for train.fit must be 0, 1 or 2, got \(verbose)") }
-        fit.reporter = ProgressReporter(style: ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0))
+        fit.distributed = try options.boolean("distributed")
+        fit.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose))  // under MPI: the main rank's lines
         fit.reporter.width = terminalWidth()
         if let onEpoch = try functionOption(options, "onEpoch") {
             fit.onEpoch = { epoch, record in

@@ -7,7 +7,7 @@ import Lunet
 /// with the Lua callbacks (onRound, a Lua sampler) on this binding's state,
 /// and returns the history as Lua lists.
 enum TripletFitBinding {
-    static let allowed: Set<String> = ["sampler", "margin", "distance", "batch", "steps", "rounds", "optimizer", "seed", "onRound", "verbose"]
+    static let allowed: Set<String> = ["sampler", "margin", "distance", "batch", "steps", "rounds", "optimizer", "seed", "onRound", "verbose", "distributed"]
 
     static func fit(_ call: LuaCall) throws -> Int32 {
         let network = try call.object(1, Module.self, expected: "nn module")
@@ -38,11 +38,12 @@ enum TripletFitBinding {
             network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
             loss: TripletLoss(margin: margin, distance: distance), batch: options.integer("batch", default: 64),
             steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
-            seed: options.seed() ?? TripletBindings.freshSeed())
+            seed: options.seed() ?? TripletBindings.freshSeed(),
+            parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
         let verbose = try options.integer("verbose", default: 1)
         guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for triplet.fit must be 0, 1 or 2, got \(verbose)") }
-        trainer.reporter = ProgressReporter(style: ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0),
-                                            unit: "round", rate: "triplets/s")
+        // Under MPI only the main rank prints; onRound runs on every rank.
+        trainer.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose), unit: "round", rate: "triplets/s")
         trainer.onRound = { (log: TripletRoundLog) in
             guard let onRound else { return }
             try call.callback(onRound) { call in

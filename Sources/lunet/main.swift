@@ -1,4 +1,5 @@
 import Foundation
+import Lunet
 import LunetLua
 
 /// Prints to standard error.
@@ -24,6 +25,14 @@ if options.showVersion {
     print(CommandLineOptions.version)
 }
 
+// Under mpirun (or srun), join the job before anything can fail, so a failure aborts every rank.
+do {
+    try Distributed.start()
+} catch {
+    printError("lunet: \(error)")
+    exit(1)
+}
+
 let state: LuaState
 do {
     guard let libraryPath = LuaLibraryPath.locate() else {
@@ -36,15 +45,21 @@ do {
     exit(1)
 }
 
-/// Runs one step; on error prints the message and traceback and exits non-zero.
+/// Runs one step; on error prints the message and traceback and exits non-zero
+/// (under MPI: ends every rank of the job).
 func runOrExit(_ body: () throws -> Void) {
     do {
         try body()
     } catch {
         fflush(nil)
-        printError("lunet: \(error)")
-        exit(1)
+        Distributed.abortJob(message: "lunet: \(error)", print: printError)
     }
+}
+
+// Under MPI the main rank alone prints, so a script's output reads as one
+// process's; io.write and io.stderr still write from every rank (docs/distributed.md).
+if Distributed.isMultiRank && !Distributed.world.isMain {
+    runOrExit { try state.runChunk("print = function() end", name: "=(lunet)") }
 }
 
 state.setArguments(commandLine: options.arguments, scriptIndex: options.scriptIndex ?? 0)
@@ -75,4 +90,5 @@ if options.interactive {
     }
 }
 fflush(nil)
+Distributed.finish()
 exit(0)

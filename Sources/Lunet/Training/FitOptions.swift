@@ -15,6 +15,9 @@ public struct FitOptions {
     public var onEpoch: ((Int, EpochRecord) throws -> Bool)?
     /// After each batch: epoch and batch (0-based) and the epoch's running values; false stops training.
     public var onBatch: ((Int, Int, [(name: String, value: Double)]) throws -> Bool)?
+    /// Data-parallel over MPI ranks (`DataParallel.make`): nil turns it on when
+    /// the job has more than one rank.
+    public var distributed: Bool?
     /// Progress, and notes on how training stopped (a diverged loss, Ctrl-C).
     public var reporter = ProgressReporter(style: .silent)
 

@@ -26,6 +26,8 @@ public final class Trainer {
     private var monitor: Monitor
     private var generator: RandomGenerator
     private var started = false
+    /// Set when training data-parallel over MPI ranks (docs/distributed.md).
+    private let parallel: DataParallel?
 
     public init(model: Module, loss: Loss, optimizer: Optimizer, options: FitOptions) throws {
         try options.validate()
@@ -36,6 +38,8 @@ public final class Trainer {
         history = TrainingHistory(monitor: options.monitorName)
         monitor = try Monitor(options.monitorName, minDelta: options.earlyStopping?.monitor.minDelta ?? 0)
         generator = options.seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+        parallel = try DataParallel.make(for: model, enabled: options.distributed)
+        if let parallel { generator = try parallel.commonGenerator(generator) }
     }
 
     /// Trains on `data`; returns the history (also when stopped early). A
@@ -81,8 +85,9 @@ public final class Trainer {
         var (batch, images) = (0, 0)
         while true {
             if Interruption.consume() { return .interrupted }
-            guard let (x, y) = try batches.next() else { break }
-            let batchLoss = try step(x, y, of: data, &means, penalized: penalized)
+            guard let (whole, labels) = try batches.next() else { break }
+            let (x, y, shard) = try parallel?.slice(whole, labels) ?? (whole, labels, nil)
+            let batchLoss = try step(x, y, shard, of: data, &means, penalized: penalized)
             guard batchLoss.isFinite else {
                 history.message = "loss is \(batchLoss) at epoch \(epoch + 1), batch \(batch + 1): training stopped before that batch's update"
                 options.reporter.note(history.message!)
@@ -90,29 +95,33 @@ public final class Trainer {
             }
             batch += 1
             images += x.shape[0]
-            options.reporter.step(batch, items: images, values: means.values)
-            if let onBatch = options.onBatch, try !onBatch(epoch, batch - 1, means.values) { return .callback }
+            options.reporter.step(batch, items: images * (parallel?.size ?? 1), values: means.values)
+            if let onBatch = options.onBatch, try stops(!onBatch(epoch, batch - 1, means.values)) { return .callback }
         }
         let trainingSeconds = Self.now() - start
-        var logs = means.values
+        var logs = try parallel?.mean(means.values, count: images) ?? means.values
         if let validation = options.validation {
             let evaluator = try Evaluator(loss: loss, metrics: options.metrics, batchSize: options.batchSize)
-            logs += try evaluator.evaluate(model, on: validation, prefix: "val_")
+            logs += try parallel?.evaluate(evaluator, model, on: validation, prefix: "val_")
+                ?? evaluator.evaluate(model, on: validation, prefix: "val_")
         }
-        let record = EpochRecord(epoch: epoch, logs: logs, seconds: Self.now() - start,
-                                 imagesPerSecond: trainingSeconds > 0 ? Double(images) / trainingSeconds : 0)
+        let imagesPerSecond = trainingSeconds > 0 ? Double(images * (parallel?.size ?? 1)) / trainingSeconds : 0
+        let record = EpochRecord(epoch: epoch, logs: logs, seconds: Self.now() - start, imagesPerSecond: imagesPerSecond)
         history.epochs.append(record)
         options.reporter.end(values: logs, seconds: record.seconds, itemsPerSecond: record.imagesPerSecond)
         return try epochEnded(record)
     }
 
     /// One step; returns the batch's loss, and when it is not finite stops before any update.
-    private func step(_ x: Tensor<Float>, _ y: Tensor<Int32>, of data: Dataset, _ means: inout RunningMeans, penalized: Bool) throws -> Float {
+    private func step(_ x: Tensor<Float>, _ y: Tensor<Int32>, _ shard: BatchShard?, of data: Dataset,
+                      _ means: inout RunningMeans, penalized: Bool) throws -> Float {
+        if let parallel, let shard, shard.isEmpty { return try parallel.stepWithoutRows(shard, optimizer: optimizer) }
         optimizer.zeroGrad()
         let output = try model.forward(x)
         try Evaluator.checkClasses(loss, output, data)
         let (value, gradient) = try loss.lossAndGradient(batch: output, labels: y)
-        guard value.loss.isFinite else { return value.loss }
+        let batchLoss = try parallel?.batchLoss(value.loss, count: x.shape[0]) ?? value.loss
+        guard batchLoss.isFinite else { return batchLoss }
         let rows = Double(x.shape[0])
         let penalty = penalized ? L2Penalty.value(of: model.parameters) : 0
         means.add("loss", Double(value.loss) + penalty, weight: rows)
@@ -123,8 +132,9 @@ public final class Trainer {
             means.add(metric.name, Double(try metric.correctCount(output, y)) / rows, weight: rows)
         }
         _ = try model.backward(x, gradient)
+        if let parallel, let shard { try parallel.afterBackward(shard) }
         try optimizer.step()
-        return value.loss
+        return batchLoss
     }
 
     /// The best epoch, the checkpoint, early stopping and `onEpoch`.
@@ -132,14 +142,19 @@ public final class Trainer {
         let value = record[monitor.name] ?? .nan
         if monitor.record(value, epoch: record.epoch) {
             history.bestEpoch = record.epoch
-            if let checkpoint = options.checkpoint { try ModelFile.save(model, to: checkpoint) }
+            if let checkpoint = options.checkpoint, parallel?.isMain ?? true { try ModelFile.save(model, to: checkpoint) }
         }
         var reason: StopReason?
         if let earlyStopping = options.earlyStopping, earlyStopping.epochEnded(record.epoch, value: value, model: model) {
             reason = .earlyStopping
         }
-        if let onEpoch = options.onEpoch, try !onEpoch(record.epoch, record) { reason = reason ?? .callback }
+        if let onEpoch = options.onEpoch, try stops(!onEpoch(record.epoch, record)) { reason = reason ?? .callback }
         return reason
+    }
+
+    /// A callback's wish to stop; under MPI every rank stops when one asks.
+    private func stops(_ wish: Bool) throws -> Bool {
+        try parallel?.anyRank(wish) ?? wish
     }
 
     static func now() -> Double { Date().timeIntervalSinceReferenceDate }

@@ -20,7 +20,7 @@ public final class EmbeddingCache {
     func rows(_ positions: [Int], in context: TripletContext) throws -> Tensor<Float> {
         if embeddings == nil || owner !== context || context.step - computedAt >= interval || context.step < computedAt {
             guard let embedding = context.embedding else { throw LunetError("this sampler was given no network to embed images with") }
-            embeddings = try embedding.embedAll(context.dataset.images)
+            embeddings = try embedding.embedAll(context.dataset.images, across: context.communicator)
             computedAt = context.step
             owner = context
             context.noteEmbedded(context.dataset.count)

@@ -18,6 +18,8 @@ public final class TripletContext {
     /// 1-based number of the step being drawn.
     public var step = 1
     let embedding: EmbeddingFunction?
+    /// The ranks that share mining caches (`DataParallel`); one process by default.
+    public var communicator: Communicator = SingleProcessCommunicator()
     /// Rows computed this step, by dataset position, each `width` floats.
     private var memo: [Int: Int] = [:]
     private var memoRows: [Float] = []

@@ -18,6 +18,9 @@ public final class TripletTrainer {
     public let steps: Int
     public let rounds: Int
     public let context: TripletContext
+    /// Set when training runs data-parallel over MPI ranks: each step's `batch`
+    /// triplets are shared among the ranks, each drawing its own from its own stream.
+    public let parallel: DataParallel?
     /// Progress: a bar on a terminal, a line per round elsewhere, collapse warnings and stops.
     public var reporter = ProgressReporter(style: .silent, unit: "round", rate: "triplets/s")
     /// Called after each step (1-based round and step in it, loss).
@@ -26,7 +29,7 @@ public final class TripletTrainer {
     public var onRound: (TripletRoundLog) throws -> Void = { _ in }
 
     public init(network: Module, dataset: Dataset, sampler: TripletSampler, optimizer: Optimizer, loss: TripletLoss,
-                batch: Int = 64, steps: Int = 100, rounds: Int = 5, seed: UInt64 = 1) throws {
+                batch: Int = 64, steps: Int = 100, rounds: Int = 5, seed: UInt64 = 1, parallel: DataParallel? = nil) throws {
         guard batch >= 1, steps >= 1, rounds >= 1 else {
             throw LunetError("triplet.fit: batch, steps and rounds must be positive, got \(batch), \(steps) and \(rounds)")
         }
@@ -38,7 +41,11 @@ public final class TripletTrainer {
         self.batch = batch
         self.steps = steps
         self.rounds = rounds
-        context = try TripletContext(dataset: dataset, embedding: sampler.usesEmbeddings ? .network(network) : nil, seed: seed)
+        self.parallel = parallel
+        try parallel?.checkBatch(batch, owner: "triplet.fit")
+        context = try TripletContext(dataset: dataset, embedding: sampler.usesEmbeddings ? .network(network) : nil,
+                                     seed: DataParallel.seed(seed, for: parallel))
+        if let parallel { context.communicator = parallel.communicator }
     }
 
     /// Runs every round; Ctrl-C (in the loop, or in a Lua sampler it calls)
@@ -69,12 +76,13 @@ public final class TripletTrainer {
             try Interruption.check()
             let start = Date()
             context.begin(step: (round - 1) * steps + step)
-            let triplets = try sampler.sample(context, count: batch)
+            let shard = parallel?.shard(batch)
+            let triplets = try sampler.sample(context, count: shard?.count ?? batch)
             try triplets.validate(against: dataset, owner: sampler.description)
             embedded += context.embeddedThisStep
             let mined = Date()
             try Interruption.check()
-            let (stepLoss, active, output) = try trainStep(triplets)
+            let (stepLoss, active, output) = try trainStep(triplets, shard)
             mining += mined.timeIntervalSince(start)
             training += Date().timeIntervalSince(mined)
             lossSum += Double(stepLoss)
@@ -83,7 +91,11 @@ public final class TripletTrainer {
             onStep(round, step, Double(stepLoss))
             reporter.step(step, items: step * batch, values: [("loss", lossSum / Double(step)), ("active", activeSum / Double(step))])
         }
-        let meanLoss = lossSum / Double(steps), meanActive = activeSum / Double(steps)
+        var meanLoss = lossSum / Double(steps), meanActive = activeSum / Double(steps)
+        if let parallel {  // every rank reports the means over all ranks' triplets
+            let means = try parallel.mean([meanLoss, meanActive], count: parallel.shard(batch).count)
+            (meanLoss, meanActive) = (means[0], means[1])
+        }
         let log = TripletRoundLog(round: round, loss: meanLoss, activeFraction: meanActive, miningSeconds: mining,
                                   trainingSeconds: training, embeddedPerStep: Double(embedded) / Double(steps), steps: steps,
                                   warning: CollapseCheck.warning(embeddings: last, meanLoss: meanLoss, activeFraction: meanActive, margin: loss.margin))
@@ -94,7 +106,7 @@ public final class TripletTrainer {
     }
 
     /// One forward over `[a; p; n]`, the loss, backward, optimizer step.
-    private func trainStep(_ triplets: TripletIndices) throws -> (loss: Float, active: Float, output: Tensor<Float>) {
+    private func trainStep(_ triplets: TripletIndices, _ shard: BatchShard?) throws -> (loss: Float, active: Float, output: Tensor<Float>) {
         if !network.isTraining { network.setTraining(true) }
         let stacked = triplets.stacked
         let x = BatchIterator.floatImages(dataset.images, stacked[...])
@@ -106,6 +118,7 @@ public final class TripletTrainer {
             throw LunetError("triplet.fit: the loss became \(value) (try a lower learning rate)")
         }
         _ = try network.backward(x, gradient.reshaped(output.shape))
+        if let parallel, let shard { try parallel.afterBackward(shard) }
         try optimizer.step()
         return (value, active, embeddings)
     }
