@@ -29,6 +29,72 @@ lunet.document(lunet.checkOptions, "lunet.checkOptions(options, owner, {key = ki
   "Rejects unknown keys and values outside their kind ('integer', 'positive integer', 'non-negative integer', 'number', " ..
   "'non-negative number', 'positive number', 'probability', 'boolean'); returns options or {}.")
 
+--- Parses a script's command line (`arg`) for the examples: `--name value`
+--- options whose defaults set their types, `--flag` for boolean options, and
+--- positional arguments named in spec.positional. `--help` prints the usage.
+function lunet.arguments(argv, spec)
+  local options, names, positional = {}, {}, {}
+  for key, entry in pairs(spec) do
+    if key ~= "usage" and key ~= "positional" then
+      options[key] = entry[1]
+      names[#names + 1] = key
+    end
+  end
+  table.sort(names)
+  local function usage()
+    local lines = {"usage: " .. (spec.usage or "lunet script.lua [options]")}
+    for _, p in ipairs(spec.positional or {}) do
+      lines[#lines + 1] = ("  %-18s %s (default %s)"):format(p[1], p[3] or "", tostring(p[2]))
+    end
+    for _, name in ipairs(names) do
+      local default = spec[name][1]
+      local shown = type(default) == "boolean" and "--" .. name or "--" .. name .. " " .. tostring(default)
+      lines[#lines + 1] = ("  %-18s %s"):format(shown, spec[name][2] or "")
+    end
+    return table.concat(lines, "\n")
+  end
+  local i = 1
+  while argv and argv[i] ~= nil do
+    local word = argv[i]
+    local name = word:match("^%-%-(.+)$")
+    if word == "--help" then
+      print(usage())
+      os.exit(0)
+    elseif name then
+      local default = spec[name] and spec[name][1]
+      if default == nil or name == "usage" or name == "positional" then
+        error("unknown option " .. word .. "\n" .. usage(), 0)
+      elseif type(default) == "boolean" then
+        options[name] = true
+        i = i + 1
+      else
+        local value = argv[i + 1]
+        if value == nil then error("option " .. word .. " needs a value", 0) end
+        if type(default) == "number" then
+          value = tonumber(value) or error(("option %s expects a number, got '%s'"):format(word, value), 0)
+          if math.type(default) == "integer" then
+            value = math.tointeger(value) or error(("option %s expects an integer, got %s"):format(word, argv[i + 1]), 0)
+          end
+        end
+        options[name] = value
+        i = i + 2
+      end
+    else
+      positional[#positional + 1] = word
+      i = i + 1
+    end
+  end
+  local expected = spec.positional or {}
+  if #positional > #expected then
+    error(("unexpected argument '%s'\n%s"):format(positional[#expected + 1], usage()), 0)
+  end
+  for k, p in ipairs(expected) do options[p[1]] = positional[k] or p[2] end
+  return options
+end
+lunet.document(lunet.arguments, "lunet.arguments(arg, {usage = '...', positional = {{name, default, help}}, name = {default, help}, ...})",
+  "Parses a script's command line: --name value (typed by the default: integer, number or string), --flag for boolean " ..
+  "defaults, positional arguments in order; unknown options are errors; --help prints the usage and exits.")
+
 package.loaded.lunet = lunet
 _G.lunet = lunet
 return lunet
