@@ -2,16 +2,22 @@
 -- triplet.sampler, trained and compared with the built-in random and hardest
 -- selection in one table (20-way one-shot accuracy on held-out alphabets).
 --
---   lunet examples/custom_sampler.lua [omniglot background folder or zip] [rounds=3] [steps=50] [batch=32] [tasks=250] [perclass=20]
+--   lunet examples/custom_sampler.lua [omniglot background folder or zip]
+--         [--rounds 3] [--steps 50] [--batch 32] [--tasks 250] [--perclass 20]
 --
 -- The sampler gets a context each step: ctx.labels, ctx:classCount(),
 -- ctx:indicesOf(class), ctx:embed(indices) (current embeddings, each image
 -- computed once per step), ctx:distances(a, b) (squared, [#a, #b]),
 -- ctx.random:integer(lo, hi) (seeded) and ctx.step. What it returns is checked.
 
-local path = arg and arg[1] or "../shared/data/omniglot/images_background_small1.zip"
-local rounds, steps, batch = tonumber(arg and arg[2]) or 3, tonumber(arg and arg[3]) or 50, tonumber(arg and arg[4]) or 32
-local tasks, perclass = tonumber(arg and arg[5]) or 250, tonumber(arg and arg[6]) or 20
+local options = lunet.arguments(arg, {
+  usage = "lunet examples/custom_sampler.lua [omniglot background folder or zip] [options]",
+  positional = {{"path", "images_background.zip", "Omniglot's background set, a folder or the official zip"}},
+  rounds = {3, "rounds per sampler"}, steps = {50, "steps per round"}, batch = {32, "triplets per step"},
+  tasks = {250, "20-way one-shot tasks after each round"}, perclass = {20, "images per class"},
+})
+local path, rounds, steps, batch = options.path, options.rounds, options.steps, options.batch
+local tasks, perclass = options.tasks, options.perclass
 local margin = 0.2
 
 -- Semi-hard: the nearest negative farther than the positive but within the

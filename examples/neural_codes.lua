@@ -24,31 +24,22 @@ local models = require("lunet.models")
 
 -- Command line ------------------------------------------------------------
 
-local function parseArguments(args)
-  local options = {path = "tiny-imagenet-200", ood = 10, epochs = 100, out = "neural_codes_out"}
-  local numeric = {["--classes"] = "classes", ["--ood"] = "ood", ["--per-class"] = "perClass", ["--epochs"] = "epochs"}
-  local i = 1
-  while i <= #args do
-    local flag = args[i]
-    if numeric[flag] then
-      local value = math.tointeger(tonumber(args[i + 1]))
-      if not value or value < 1 then error(flag .. " expects a positive integer, got " .. tostring(args[i + 1]), 0) end
-      options[numeric[flag]] = value
-      i = i + 2
-    elseif flag == "--out" then
-      options.out = args[i + 1] or error("--out expects a folder", 0)
-      i = i + 2
-    elseif flag:sub(1, 2) == "--" then
-      error("unknown option " .. flag .. " (known: --classes, --ood, --per-class, --epochs, --out)", 0)
-    else
-      options.path = flag
-      i = i + 1
-    end
+local options = lunet.arguments(arg, {
+  usage = "lunet examples/neural_codes.lua [tiny-imagenet-200 folder or zip] [options]",
+  positional = {{"path", "tiny-imagenet-200", "the official Tiny ImageNet folder or zip"}},
+  classes = {0, "use the first N classes in sorted wnid order (0: all)"},
+  ood = {10, "the last M of them are out-of-domain"},
+  ["per-class"] = {0, "at most P training images per class (0: all)"},
+  epochs = {100, "at most E epochs, early stopping on validation loss"},
+  out = {"neural_codes_out", "where the figures and results.md go"},
+})
+for _, name in ipairs{"classes", "ood", "per-class", "epochs"} do
+  if options[name] < 0 or (options[name] == 0 and (name == "ood" or name == "epochs")) then
+    error(("--%s expects a positive integer, got %d"):format(name, options[name]), 0)
   end
-  return options
 end
-
-local options = parseArguments(arg or {})
+options.classes = options.classes > 0 and options.classes or nil
+options.perClass = options["per-class"] > 0 and options["per-class"] or nil
 os.execute("mkdir -p '" .. options.out .. "'")
 
 -- Data ----------------------------------------------------------------------

@@ -20,27 +20,22 @@
 -- Swapping random for hard selection is one line: sampler = triplet.hardest().
 local models = require("lunet.models")
 
-local function parse(argv)
-  local o = {path = "../shared/data/omniglot/images_background_small1.zip", model = "koch", rounds = 5, steps = 100,
-             batch = 64, margin = 0.2, lr = 1e-3, samplers = "random,hardest", heldout = 2, way = 20, tasks = 250,
-             seed = 1, within = false}
-  local i = 1
-  while argv and argv[i] do
-    local key = argv[i]:match("^%-%-(.+)$")
-    if not key then o.path = argv[i]; i = i + 1
-    elseif key == "within" then o.within = true; i = i + 1
-    else
-      if o[key] == nil and key ~= "runs" and key ~= "perclass" then error("unknown option --" .. key, 0) end
-      local value = argv[i + 1] or error("option --" .. key .. " needs a value", 0)
-      o[key] = tonumber(value) or value
-      i = i + 2
-    end
-  end
-  o.runs = o.runs or o.path:gsub("[^/]*$", "") .. "all_runs.zip"
-  return o
-end
-
-local o = parse(arg)
+local o = lunet.arguments(arg, {
+  usage = "lunet examples/triplet_oneshot.lua [omniglot background folder or zip] [options]",
+  positional = {{"path", "images_background.zip", "Omniglot's background set, a folder or the official zip"}},
+  model = {"koch", "koch (the spec's network) or small (35x35 inputs, fewer units)"},
+  rounds = {5, "rounds per sampler"}, steps = {100, "steps per round"}, batch = {64, "triplets per step"},
+  margin = {0.2, "triplet margin (squared distances)"}, lr = {1e-3, "Adam's learning rate"},
+  samplers = {"random,hardest", "any of random, hardest, semihard, batchhard, with a refresh interval as hardest/10"},
+  heldout = {2, "alphabets held out for the one-shot test (the last ones)"},
+  way = {20, "classes per one-shot task"}, tasks = {250, "one-shot tasks"},
+  within = {false, "draw a task's classes from one alphabet"},
+  runs = {"", "all_runs.zip (default: next to the background set)"},
+  perclass = {0, "images per class for scaled-down runs (0: all)"},
+  seed = {1, "seed of the networks, samplers and tasks"},
+})
+if o.runs == "" then o.runs = o.path:gsub("[^/]*$", "") .. "all_runs.zip" end
+if o.perclass == 0 then o.perclass = nil end
 
 -- Ink as 1 on a 0 background (the zip has black ink on white), so max pooling keeps strokes.
 local omniglot = data.omniglot(o.path, {invert = true})

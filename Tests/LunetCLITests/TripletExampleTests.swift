@@ -35,7 +35,7 @@ final class TripletExampleTests: XCTestCase {
     }
 
     func testCustomSamplerComparesALuaSemiHardSamplerWithTheBuiltIns() throws {
-        let result = try LunetProcess.run(["examples/custom_sampler.lua", Self.background, "1", "2", "4", "10", "3"],
+        let result = try LunetProcess.run(["examples/custom_sampler.lua", Self.background, "--rounds", "1", "--steps", "2", "--batch", "4", "--tasks", "10", "--perclass", "3"],
                                           directory: ExampleTests.repositoryRoot)
         XCTAssertEqual(result.status, 0, result.stderr)
         for name in ["random", "hardest", "lua semihard"] {
