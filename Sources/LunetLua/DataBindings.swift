@@ -77,8 +77,8 @@ enum DataBindings {
         guard labels.scalars.allSatisfy({ $0 >= 1 }), classes != nil || highest <= Swift.max(labels.count, 1) else {
             throw LunetError("data.dataset: labels must be 1-based class numbers (1..\(labels.count) without a 'classes' list)")
         }
-        let zeroBased = labels.withUnsafeBufferPointer { src in
-            Tensor<Int32>(unsafeUninitializedShape: labels.shape) { dst in
+        let zeroBased = try labels.withUnsafeBufferPointer { src in
+            try Tensor<Int32>(unsafeUninitializedShape: labels.shape) { dst in
                 for i in 0..<dst.count { dst[i] = src[i] - 1 }
             }
         }

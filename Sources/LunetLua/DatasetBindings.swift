@@ -35,7 +35,7 @@ enum DatasetBindings {
         let ds = try call.dataset(1)
         switch try call.string(2) {
         case "images": call.push(ds.images)
-        case "labels": call.pushOneBased(ds.labels)
+        case "labels": try call.pushOneBased(ds.labels)
         case "classes": pushClassList(call, ds.classes)
         case "descriptions": if let d = ds.descriptions { call.push(list: d) } else { return 0 }
         case "groups": call.push(list: ds.groups)
@@ -163,7 +163,7 @@ enum DatasetBindings {
             let box = try call.object(1, BatchIteratorBox.self, expected: "BatchIterator")
             guard let (x, y) = try box.iterator.next() else { return 0 }
             call.push(x)
-            call.pushOneBased(y)
+            try call.pushOneBased(y)
             return 2
         },
         LuaFunction("__len", "#it", "The number of batches in all.") { call in

@@ -94,6 +94,6 @@ enum LossBindings {
         }
         // Shifting is safe only once the labels are known to be in range.
         guard logits.rank == 2, labels.rank == 1 else { return (logits, labels) }
-        return (logits, labels.mapped { $0 - 1 })
+        return (logits, try labels.mapped { $0 - 1 })
     }
 }

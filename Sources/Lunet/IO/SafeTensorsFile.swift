@@ -143,7 +143,7 @@ public struct SafeTensorsFile {
             guard count * MemoryLayout<E>.stride == bytes.count else {
                 throw LunetError("tensor '\(name)' of shape \(formatShape(shape)) and dtype \(dtype) needs \(count * MemoryLayout<E>.stride) bytes, its data_offsets give \(bytes.count)")
             }
-            return Tensor<E>(unsafeUninitializedShape: shape) { dst in
+            return try Tensor<E>(unsafeUninitializedShape: shape) { dst in
                 bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(dst).copyMemory(from: $0) }
             }
         }

@@ -61,11 +61,11 @@ public final class MaxPool2d: Module {
         let g = try geometry(for: input.shape)
         let planes = input.shape[0] * g.channels
         let shape = [input.shape[0], g.channels, g.outputHeight, g.outputWidth]
-        let index = winners.reserve(planes * g.outputPlane)
+        let index = try winners.reserve(planes * g.outputPlane)
         winnersInput = input.storage
         winnersShape = input.shape
-        return input.withUnsafeBufferPointer { x in
-            Tensor(unsafeUninitializedShape: shape) { y in
+        return try input.withUnsafeBufferPointer { x in
+            try Tensor(unsafeUninitializedShape: shape) { y in
                 ParallelLoop.forEach(planes) { range in
                     for plane in range {
                         let offset = plane * g.outputPlane
@@ -109,8 +109,8 @@ public final class MaxPool2d: Module {
         if winnersInput !== input.storage || winnersShape != input.shape { _ = try forward(input) }
         let planes = input.shape[0] * g.channels
         let index = UnsafePointer(winners.pointer)
-        return gradOutput.withUnsafeBufferPointer { dy in
-            Tensor(shape: input.shape) { dx in
+        return try gradOutput.withUnsafeBufferPointer { dy in
+            try Tensor(shape: input.shape) { dx in
                 ParallelLoop.forEach(planes) { range in
                     for plane in range {
                         let source = dy.baseAddress! + plane * g.outputPlane, winner = index + plane * g.outputPlane

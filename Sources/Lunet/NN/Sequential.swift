@@ -14,7 +14,7 @@ public final class Sequential: Module {
     private var cachedInputShape: [Int] = []
     private var cachedOutputs: [Tensor<Float>] = []
     /// Stands in for an output freed after forward (see `backwardAcceptsOutput`).
-    private static let released = Tensor<Float>(shape: [0], storage: TensorStorage(uninitializedCount: 0))
+    private static let released = Tensor<Float>(shape: [0], storage: .empty)
 
     public init(_ layers: [Module] = []) {
         self.layers = layers

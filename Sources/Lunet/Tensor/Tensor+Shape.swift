@@ -15,8 +15,8 @@ extension Tensor {
     public func transposed() throws -> Tensor {
         guard rank == 2 else { throw LunetError("t: expected a matrix, got \(summary)") }
         let (rows, cols) = (shape[0], shape[1])
-        return withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: [cols, rows]) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: [cols, rows]) { dst in
                 // Blocked so both reads and writes stay within cache lines.
                 let block = 32
                 for r0 in stride(from: 0, to: rows, by: block) {
@@ -40,8 +40,8 @@ extension Tensor {
         newShape[dim] = length
         let (outer, inner) = outerInner(dim)
         let size = shape[dim]
-        return withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: newShape) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: newShape) { dst in
                 for o in 0..<outer {
                     let from = src.baseAddress! + (o * size + start) * inner
                     (dst.baseAddress! + o * length * inner).update(from: from, count: length * inner)
@@ -60,8 +60,8 @@ extension Tensor {
         var newShape = shape
         newShape[dim] = indices.count
         let (outer, inner) = outerInner(dim)
-        return withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: newShape) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: newShape) { dst in
                 var out = dst.baseAddress!
                 for o in 0..<outer {
                     for i in indices {
@@ -86,7 +86,7 @@ extension Tensor {
         var newShape = first.shape
         newShape[dim] = tensors.reduce(0) { $0 + $1.shape[dim] }
         let (outer, inner) = first.outerInner(dim)
-        return Tensor(unsafeUninitializedShape: newShape) { dst in
+        return try Tensor(unsafeUninitializedShape: newShape) { dst in
             var out = dst.baseAddress!
             for o in 0..<outer {
                 for t in tensors {

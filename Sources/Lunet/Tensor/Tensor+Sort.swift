@@ -8,10 +8,10 @@ extension Tensor {
         let rows = n == 0 ? 0 : count / n
         var outShape = shape
         outShape[rank - 1] = k
-        var values = Tensor(unsafeUninitializedShape: outShape) { _ in }
-        var indices = Tensor<Int32>(unsafeUninitializedShape: outShape) { _ in }
-        withUnsafeBufferPointer { src in
-            values.withUnsafeMutableBufferPointer { vals in
+        var values = try Tensor(unsafeUninitializedShape: outShape) { _ in }
+        var indices = try Tensor<Int32>(unsafeUninitializedShape: outShape) { _ in }
+        try withUnsafeBufferPointer { src in
+            try values.withUnsafeMutableBufferPointer { vals in
                 indices.withUnsafeMutableBufferPointer { idx in
                     var order = [Int](repeating: 0, count: n)
                     for r in 0..<rows {
