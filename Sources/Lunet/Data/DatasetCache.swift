@@ -45,8 +45,13 @@ public enum DatasetCache {
         guard FileManager.default.fileExists(atPath: indexPath) else {
             throw LunetError("'\(folder)' is not a saved dataset: missing '\(indexPath)' (write one with ds:save(path))")
         }
-        let text = String(decoding: try AtomicFile.read(indexPath), as: UTF8.self)
-        guard let index = try? JSONValue.parse(text), index["format"]?.stringValue == format else {
+        let index: JSONValue
+        do {
+            index = try JSONValue.parse(try AtomicFile.read(indexPath))
+        } catch let error as LunetError {
+            throw LunetError("'\(indexPath)' is not a lunet dataset index: \(error.message)")
+        }
+        guard index["format"]?.stringValue == format else {
             throw LunetError("'\(indexPath)' is not a lunet dataset index")
         }
         guard let version = index["version"]?.intValue, version <= self.version else {
@@ -68,6 +73,10 @@ public enum DatasetCache {
         }
         guard case .int(let labels) = try NumpyFile.load(folder + "/labels.npy") else {
             throw LunetError("'\(folder)/labels.npy': expected int32 labels")
+        }
+        guard let count = index["count"]?.intValue else { throw LunetError("'\(indexPath)': 'count' must be an integer") }
+        guard count == images.shape.first, count == labels.shape.first else {
+            throw LunetError("'\(folder)' is inconsistent: dataset.json counts \(count) items, images.npy holds \(images.shape.first ?? 0) and labels.npy \(labels.shape.first ?? 0)")
         }
         do {
             return try Dataset(images: images, labels: labels, classes: classes, descriptions: descriptions,
