@@ -65,7 +65,7 @@ final class HostileFileTests: LuaTestCase {
         file.metadata["architecture"] = String(repeating: #"{"type":"Sequential","children":["#, count: 1000) + "]}"
         try file.write(to: path)
         try assertFast(5) {
-            assertError("nn.load('\(path)')", "test:1: cannot load model '\(path)': metadata 'architecture': invalid JSON: Too many nested arrays or dictionaries around character 16364.")
+            assertError("nn.load('\(path)')", "test:1: cannot load model '\(path)': metadata 'architecture': invalid JSON: Too many nested arrays or dictionaries around character 8449.")
         }
     }
 
