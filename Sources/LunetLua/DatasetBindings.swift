@@ -102,7 +102,7 @@ enum DatasetBindings {
             return 1
         },
         LuaFunction("save", "ds:save(path)", "Writes the decoded dataset to folder path (images.npy, labels.npy, dataset.json), for data.load.") { call in
-            try DatasetCache.save(try call.dataset(1), to: try call.string(2))
+            try DatasetCache.save(try call.dataset(1), to: try call.path(2))
             return 0
         },
     ]

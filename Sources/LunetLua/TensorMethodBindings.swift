@@ -244,7 +244,7 @@ extension TensorBindings {
             return 1
         },
         LuaFunction("save", "x:save(path)", "Writes x as a NumPy .npy file, atomically.") { call in
-            try NumpyFile.save(try call.tensor(1), to: try call.string(2))
+            try NumpyFile.save(try call.tensor(1), to: try call.path(2))
             return 0
         },
     ]
