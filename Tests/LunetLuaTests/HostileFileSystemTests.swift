@@ -46,7 +46,7 @@ final class HostileFileSystemTests: LuaTestCase {
     }
 
     func testStaleTemporariesOfASaveAreRemovedByTheNextSave() throws {
-        let deadPid = 4_000_000  // above Linux's default pid_max: no such process
+        let deadPid = 5_000_000  // above the largest pid_max Linux allows (2^22): no such process
         let stale = root + "/.net.safetensors.tmp-\(deadPid)-1", live = root + "/.net.safetensors.tmp-1-2"
         for path in [stale, live] { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data([1]))) }
         try run("nn.save(nn.ReLU(), [[\(root)/net.safetensors]])")
@@ -60,7 +60,7 @@ final class HostileFileSystemTests: LuaTestCase {
             function make(n) return data.dataset(tensor.zeros({n, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(n, {dtype = 'int32'})) end
             make(3):save([[\(folder)]])
             """)
-        try FileManager.default.createDirectory(atPath: root + "/.ds.tmp-4000000-7", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: root + "/.ds.tmp-5000000-7", withIntermediateDirectories: false)
         try run("make(2):save([[\(folder)]])")
         XCTAssertEqual(try eval("#data.load([[\(folder)]])"), ["2"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root).sorted(), ["ds", "folder"], "no temporary left beside it")
