@@ -31,8 +31,7 @@ let package = Package(
         ),
         .target(
             name: "Lunet",
-            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim"]
         ),
         .target(name: "LunetLua", dependencies: ["Lunet", "CLua", "LuaShim"]),
         .executableTarget(name: "lunet", dependencies: ["LunetLua", "CReadline"]),
