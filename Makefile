@@ -33,10 +33,13 @@ demo: build
 	.build/release/lunet examples/quickstart.lua
 
 # The suite is XCTest; without the flag swift test also starts Swift
-# Testing, whose "0 tests passed" line would close the output.
+# Testing, whose "0 tests passed" line would close the output. The
+# end-to-end tests of the executable also run the release build (which
+# users run) and check that it answers as the debug build does.
 test: PACKAGES += $(TEST_PACKAGES)
 test: deps
-	swift test --disable-swift-testing
+	swift build -c release --product lunet
+	LUNET_RELEASE_EXECUTABLE="$(CURDIR)/.build/release/lunet" swift test --disable-swift-testing
 
 bench: deps
 	swift build -c release --product LunetBench

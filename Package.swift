@@ -36,8 +36,7 @@ let package = Package(
         ),
         .target(
             name: "Lunet",
-            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim", "MPIShim"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim", "MPIShim"]
         ),
         .target(name: "LunetLua", dependencies: ["Lunet", "CLua", "LuaShim"]),
         .executableTarget(name: "lunet", dependencies: ["LunetLua", "CReadline"]),

@@ -15,6 +15,13 @@ public struct LunetError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
+/// The 1-based position a user gave for a 0-based index, for messages. The
+/// bindings make 0-based indices with `&- 1`, so `math.mininteger` wraps to
+/// `Int.max` (out of every range); wrapping back shows the user's integer.
+public func oneBased(_ index: Int) -> Int {
+    index &+ 1
+}
+
 /// `[2, 3, 4]` -> `2x3x4`; a rank-0 shape says what it is: `scalar (0 dimensions)`.
 public func formatShape(_ shape: [Int]) -> String {
     shape.isEmpty ? "scalar (0 dimensions)" : shape.map(String.init).joined(separator: "x")

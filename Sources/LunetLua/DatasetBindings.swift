@@ -46,7 +46,7 @@ enum DatasetBindings {
         let ds = try call.dataset(1)
         switch try call.string(2) {
         case "images": call.push(ds.images)
-        case "labels": call.pushOneBased(ds.labels)
+        case "labels": try call.pushOneBased(ds.labels)
         case "classes": pushClassList(call, ds.classes)
         case "descriptions": if let d = ds.descriptions { call.push(list: d) } else { return 0 }
         case "groups": call.push(list: ds.groups)
@@ -113,7 +113,7 @@ enum DatasetBindings {
             return 1
         },
         LuaFunction("save", "ds:save(path)", "Writes the decoded dataset to folder path (images.npy, labels.npy, dataset.json), for data.load.") { call in
-            try DatasetCache.save(try call.dataset(1), to: try call.string(2))
+            try DatasetCache.save(try call.dataset(1), to: try call.path(2))
             return 0
         },
     ]
@@ -174,7 +174,7 @@ enum DatasetBindings {
             let box = try call.object(1, BatchIteratorBox.self, expected: "BatchIterator")
             guard let (x, y) = try box.iterator.next() else { return 0 }
             call.push(x)
-            call.pushOneBased(y)
+            try call.pushOneBased(y)
             return 2
         },
         LuaFunction("__len", "#it", "The number of batches in all.") { call in

@@ -23,9 +23,9 @@ extension LuaCall {
     }
 
     /// 0-based labels as Lua's 1-based Int32 tensor.
-    func pushOneBased(_ labels: Tensor<Int32>) {
-        push(labels.withUnsafeBufferPointer { src in
-            Tensor<Int32>(unsafeUninitializedShape: labels.shape) { dst in
+    func pushOneBased(_ labels: Tensor<Int32>) throws {
+        push(try labels.withUnsafeBufferPointer { src in
+            try Tensor<Int32>(unsafeUninitializedShape: labels.shape) { dst in
                 for i in 0..<dst.count { dst[i] = src[i] + 1 }
             }
         })

@@ -80,6 +80,6 @@ enum LossBindings {
             throw call.argumentError(index, "label \(label) at position \(row + 1) is not a class in 1..\(classes)")
         }
         // Shifting is safe only once the labels are known to be in range.
-        return labels.mapped { $0 - 1 }
+        return try labels.mapped { $0 - 1 }
     }
 }

@@ -93,14 +93,16 @@ public struct LuaCall {
         return value
     }
 
-    /// A 1-based position from Lua, returned 0-based. Values far outside any
-    /// size are clamped, so later arithmetic (and messages adding 1 back) cannot overflow.
+    /// A 1-based position from Lua, returned 0-based. `math.mininteger` wraps
+    /// to `Int.max`, out of every range like itself; messages show the user's
+    /// integer through `oneBased`, and the engine checks indices against
+    /// sizes before any arithmetic on them.
     public func zeroBasedIndex(_ index: Int32) throws -> Int {
         Self.zeroBased(try integer(index))
     }
 
     static func zeroBased(_ value: Int) -> Int {
-        Swift.min(Swift.max(value, -(1 << 53)), 1 << 53) - 1
+        value &- 1
     }
 
     /// A 1-based dimension of a tensor of `rank`, returned 0-based.

@@ -21,7 +21,7 @@ final class LuaTripletSampler: TripletSampler, LuaNamed {
 
     func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
         guard let call else { throw LunetError("triplet.sampler: a Lua sampler runs only inside triplet.fit or sampler:sample") }
-        let ctx = contextReference(for: context, call)
+        let ctx = try contextReference(for: context, call)
         let triplets = try call.callback(function, results: 3, arguments: { call in
             ctx.push(call.L)
             call.push(count)
@@ -34,9 +34,9 @@ final class LuaTripletSampler: TripletSampler, LuaNamed {
         return triplets
     }
 
-    private func contextReference(for context: TripletContext, _ call: LuaCall) -> LuaReference {
+    private func contextReference(for context: TripletContext, _ call: LuaCall) throws -> LuaReference {
         if let contextObject, contextObject.context === context { return contextObject.reference }
-        call.pushObject(TripletContextBox(context), metatable: TripletContextBox.metatable,
+        call.pushObject(try TripletContextBox(context), metatable: TripletContextBox.metatable,
                         externalBytes: context.dataset.labels.byteCount)
         let reference = LuaReference(popping: call.L)
         contextObject = (context, reference)

@@ -8,11 +8,11 @@ enum ModelFileBindings {
     static let models = LuaLibrary(.module("nn"), doc: NNBindings.moduleDoc, functions: [
         LuaFunction("save", "nn.save(model, path)", "Writes the model (architecture, weights, batch-norm statistics) as .safetensors, atomically.") { call in
             let model = try call.object(1, Module.self, expected: "nn module")
-            try ModelFile.save(model, to: try call.string(2))
+            try ModelFile.save(model, to: try call.path(2))
             return 0
         },
         LuaFunction("load", "nn.load(path)", "Reads a model written by nn.save; its outputs are bit-identical to the saved one's.") { call in
-            call.push(newModule: try ModelFile.load(try call.string(1), build: ModuleFactory.make))
+            call.push(newModule: try ModelFile.load(try call.path(1), build: ModuleFactory.make))
             return 1
         },
     ])
@@ -20,13 +20,13 @@ enum ModelFileBindings {
     static let tensors = LuaLibrary(.module("tensor"), doc: TensorBindings.moduleDoc, functions: [
         LuaFunction("saveSafetensors", "tensor.saveSafetensors(tensors, path[, metadata])", "Writes a table {name = tensor} as .safetensors (F32, U8, I32), with optional string metadata {key = 'value'}.") { call in
             let list = try namedTensors(call, 1)
-            let path = try call.string(2)
+            let path = try call.path(2)
             let metadata = try stringTable(call, 3)
             try SafeTensorsFile(tensors: list, metadata: metadata).write(to: path)
             return 0
         },
         LuaFunction("loadSafetensors", "tensor.loadSafetensors(path)", "Reads a .safetensors file: returns a table {name = tensor} and the metadata table.") { call in
-            let file = try SafeTensorsFile.read(try call.string(1))
+            let file = try SafeTensorsFile.read(try call.path(1))
             lua_createtable(call.L, 0, Int32(file.tensors.count))
             for (name, tensor) in file.tensors {
                 call.setField(name) { call.push(tensor) }

@@ -26,8 +26,9 @@ enum RetrievalBindings {
                                         excludeSelf: try options.boolean("excludeSelf", default: true))
             let result = try search(codes, queries: queries)
             let queryTensor = try Tensor<Int32>(shape: [queries.count], scalars: queries.map { Int32($0 + 1) })
+            let indices = try result.indices.mapped { $0 + 1 }
             lua_createtable(call.L, 0, 3)
-            call.setField("indices") { call.push(oneBased(result.indices)) }
+            call.setField("indices") { call.push(indices) }
             call.setField("scores") { call.push(result.scores) }
             call.setField("queries") { call.push(queryTensor) }
             return 1
@@ -136,13 +137,5 @@ enum RetrievalBindings {
         }
         let k = indices.shape[1], flat = indices.scalars
         return (queries.scalars.map { Int($0) - 1 }, (0..<queries.shape[0]).map { row in flat[row * k..<(row + 1) * k].map { Int($0) - 1 } })
-    }
-
-    static func oneBased(_ indices: Tensor<Int32>) -> Tensor<Int32> {
-        indices.withUnsafeBufferPointer { src in
-            Tensor<Int32>(unsafeUninitializedShape: indices.shape) { dst in
-                for i in 0..<dst.count { dst[i] = src[i] + 1 }
-            }
-        }
     }
 }

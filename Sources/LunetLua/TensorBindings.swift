@@ -108,11 +108,11 @@ enum TensorBindings {
             return 1
         },
         LuaFunction("load", "tensor.load(path)", "Reads a NumPy .npy file (float32, uint8 or int32, C order).") { call in
-            call.push(try NumpyFile.load(try call.string(1)))
+            call.push(try NumpyFile.load(try call.path(1)))
             return 1
         },
         LuaFunction("save", "tensor.save(x, path)", "Writes x as a NumPy .npy file, atomically.") { call in
-            try NumpyFile.save(try call.tensor(1), to: try call.string(2))
+            try NumpyFile.save(try call.tensor(1), to: try call.path(2))
             return 0
         },
         LuaFunction("manualSeed", "tensor.manualSeed(n)", "Seeds the global random stream (used when no seed option is given).") { call in

@@ -23,13 +23,13 @@ extension TensorBindings {
 
     static func arithmetic(_ name: String, _ symbol: String,
                            _ tt: @escaping @Sendable (Tensor<Float>, Tensor<Float>) throws -> Tensor<Float>,
-                           _ ts: @escaping @Sendable (Tensor<Float>, Float) -> Tensor<Float>,
-                           _ st: @escaping @Sendable (Float, Tensor<Float>) -> Tensor<Float>) -> LuaFunction {
+                           _ ts: @escaping @Sendable (Tensor<Float>, Float) throws -> Tensor<Float>,
+                           _ st: @escaping @Sendable (Float, Tensor<Float>) throws -> Tensor<Float>) -> LuaFunction {
         LuaFunction(name, "a \(symbol) b", "Element-wise \(symbol) of Float32 tensors (NumPy broadcasting) or a tensor and a number.") { call in
             switch (try operand(call, 1), try operand(call, 2)) {
             case (.tensor(let a), .tensor(let b)): call.push(try tt(a, b))
-            case (.tensor(let a), .scalar(let s)): call.push(ts(a, s))
-            case (.scalar(let s), .tensor(let b)): call.push(st(s, b))
+            case (.tensor(let a), .scalar(let s)): call.push(try ts(a, s))
+            case (.scalar(let s), .tensor(let b)): call.push(try st(s, b))
             case (.scalar, .scalar): throw LunetError("\(symbol): expected a tensor operand")
             }
             return 1
@@ -112,10 +112,10 @@ extension TensorBindings {
     ]
 
     static let mathMethods: [LuaFunction] = [
-        unary("abs", "Element-wise absolute value.") { (t: Tensor<Float>) in t.abs() },
-        unary("exp", "Element-wise e^x.") { (t: Tensor<Float>) in t.exp() },
-        unary("log", "Element-wise natural logarithm.") { (t: Tensor<Float>) in t.log() },
-        unary("sqrt", "Element-wise square root.") { (t: Tensor<Float>) in t.sqrt() },
+        unary("abs", "Element-wise absolute value.") { (t: Tensor<Float>) in try t.abs() },
+        unary("exp", "Element-wise e^x.") { (t: Tensor<Float>) in try t.exp() },
+        unary("log", "Element-wise natural logarithm.") { (t: Tensor<Float>) in try t.log() },
+        unary("sqrt", "Element-wise square root.") { (t: Tensor<Float>) in try t.sqrt() },
         unary("normalize", "Each row of a matrix scaled to unit L2 norm.") { (t: Tensor<Float>) in try t.rowNormalized() },
         unary("t", "The transpose of a matrix.") { (t: Tensor<Float>) in try t.transposed() },
         LuaFunction("pow", "x:pow(p)", "Element-wise x^p.") { call in
@@ -163,7 +163,7 @@ extension TensorBindings {
             let options = try call.options(3, for: "topk", allowed: ["largest"])
             let (values, indices) = try t.topk(try call.integer(2), largest: options.boolean("largest", default: true))
             call.push(values)
-            call.push(indices.mapped { $0 + 1 })
+            call.push(try indices.mapped { $0 + 1 })
             return 2
         },
         LuaFunction("sort", "x:sort([{descending=false}])", "Entries sorted along the last dimension, and their 1-based positions (Int32).") { call in
@@ -171,7 +171,7 @@ extension TensorBindings {
             let options = try call.options(2, for: "sort", allowed: ["descending"])
             let (values, indices) = try t.sorted(descending: options.boolean("descending", default: false))
             call.push(values)
-            call.push(indices.mapped { $0 + 1 })
+            call.push(try indices.mapped { $0 + 1 })
             return 2
         },
     ]
@@ -222,13 +222,13 @@ extension TensorBindings {
         LuaFunction("float", "x:float([{scale=false}])", "A Float32 copy; with scale, bytes are divided by 255 into [0, 1].") { call in
             let t = try call.tensor(1)
             let scale = try call.options(2, for: "float", allowed: ["scale"]).boolean("scale", default: false)
-            if case .byte(let b) = t { call.push(b.float(scaled: scale)) } else { call.push(t.asFloat()) }
+            if case .byte(let b) = t { call.push(try b.float(scaled: scale)) } else { call.push(try t.asFloat()) }
             return 1
         },
         LuaFunction("byte", "x:byte([{scale=false}])", "A UInt8 copy (rounded, saturated); with scale, [0, 1] maps to [0, 255].") { call in
             let t = try call.tensor(1)
             let scale = try call.options(2, for: "byte", allowed: ["scale"]).boolean("scale", default: false)
-            if case .float(let f) = t { call.push(f.byte(scaled: scale)) } else { call.push(t.asByte()) }
+            if case .float(let f) = t { call.push(try f.byte(scaled: scale)) } else { call.push(try t.asByte()) }
             return 1
         },
         LuaFunction("int", "x:int()", "An Int32 copy (truncated toward zero).") { call in
@@ -245,18 +245,18 @@ extension TensorBindings {
             return 1
         },
         LuaFunction("save", "x:save(path)", "Writes x as a NumPy .npy file, atomically.") { call in
-            try NumpyFile.save(try call.tensor(1), to: try call.string(2))
+            try NumpyFile.save(try call.tensor(1), to: try call.path(2))
             return 0
         },
     ]
 
     static let operators: [LuaFunction] = [
-        arithmetic("__add", "+", { a, b in try a + b }, { a, s in a + s }, { s, b in s + b }),
-        arithmetic("__sub", "-", { a, b in try a - b }, { a, s in a - s }, { s, b in s - b }),
-        arithmetic("__mul", "*", { a, b in try a * b }, { a, s in a * s }, { s, b in s * b }),
-        arithmetic("__div", "/", { a, b in try a / b }, { a, s in a / s }, { s, b in s / b }),
+        arithmetic("__add", "+", { a, b in try a + b }, { a, s in try a + s }, { s, b in try s + b }),
+        arithmetic("__sub", "-", { a, b in try a - b }, { a, s in try a - s }, { s, b in try s - b }),
+        arithmetic("__mul", "*", { a, b in try a * b }, { a, s in try a * s }, { s, b in try s * b }),
+        arithmetic("__div", "/", { a, b in try a / b }, { a, s in try a / s }, { s, b in try s / b }),
         LuaFunction("__unm", "-x", "Element-wise negation.") { call in
-            call.push(-(try call.floatTensor(1)))
+            call.push(try -(try call.floatTensor(1)))
             return 1
         },
         LuaFunction("__len", "#x", "The size of the first dimension.") { call in

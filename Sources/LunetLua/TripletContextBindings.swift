@@ -8,9 +8,9 @@ final class TripletContextBox: LuaNamed {
     let context: TripletContext
     let labels: Tensor<Int32>
 
-    init(_ context: TripletContext) {
+    init(_ context: TripletContext) throws {
         self.context = context
-        labels = context.dataset.labels.mapped { $0 + 1 }
+        labels = try context.dataset.labels.mapped { $0 + 1 }
     }
 
     var luaTypeName: String { "triplet context" }

@@ -11,9 +11,9 @@ final class InstallTests: XCTestCase {
         XCTAssertEqual(install.status, 0, install.output)
 
         let installed = URL(fileURLWithPath: prefix + "/bin/lunet")
-        let result = try LunetProcess.run(
+        let result = try LunetProcess.run(on: installed,
             ["-e", "print(type(require('lunet.models').babenko), package.path:find('" + prefix + "/share/lunet/lua/?.lua', 1, true) ~= nil)"],
-            directory: "/", environment: ["LUNET_PATH": ""], executable: installed)
+            directory: "/", environment: ["LUNET_PATH": ""])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "function\ttrue\n")
 

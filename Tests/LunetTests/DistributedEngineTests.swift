@@ -38,7 +38,7 @@ final class DistributedEngineTests: XCTestCase {
 
     private func parameters(_ counts: [Int]) throws -> [Parameter] {
         try counts.enumerated().map { index, count in
-            let p = Parameter(name: "p\(index)", value: try Tensor(shape: [count], repeating: 0))
+            let p = try Parameter(name: "p\(index)", value: try Tensor(shape: [count], repeating: 0))
             p.gradient = try Tensor(shape: [count], scalars: (0..<count).map { Float(index * 10 + $0) })
             return p
         }

@@ -111,7 +111,7 @@ final class ModelFileTests: XCTestCase {
         }
         file.metadata["architecture"] = #"{"type": "Sequential", "children": [{"type": "Linear"}"#
         XCTAssertThrowsError(try ModelFile.decode(file, build: ModuleFactory.make)) {
-            XCTAssertEqual("\($0)", "metadata 'architecture' is not valid JSON: invalid JSON at byte 55: ',' or ']' expected, found end of text")
+            XCTAssertEqual("\($0)", "metadata 'architecture': invalid JSON: Unexpected end of file during JSON parse.")
         }
         file.metadata["architecture"] = #"{"type": "Sequential", "children": [{"type": "Softmax"}]}"#
         XCTAssertThrowsError(try ModelFile.decode(file, build: ModuleFactory.make)) {

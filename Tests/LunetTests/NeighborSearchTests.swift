@@ -79,7 +79,7 @@ final class NeighborSearchTests: XCTestCase {
         XCTAssertEqual(codes["code"]?.shape, [5, 12])
         XCTAssertEqual(codes["code"]!.scalars[13], 4 * 13 / 255, accuracy: 1e-6)
         net.setTraining(false)
-        let x = BatchIterator.floatImages(images, [0, 1, 2, 3, 4][...])
+        let x = try BatchIterator.floatImages(images, [0, 1, 2, 3, 4][...])
         let expected = try fc.forward(try x.reshaped([5, 12]))
         XCTAssertEqual(codes["fc"]?.shape, [5, 3])
         for (a, b) in zip(codes["fc"]!.scalars, expected.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }

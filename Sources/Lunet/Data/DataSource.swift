@@ -42,7 +42,9 @@ public func openDataSource(_ path: String) throws -> any DataSource {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw LunetError("no such folder or zip file '\(path)'")
     }
-    return isDirectory.boolValue ? FolderSource(path) : try ZipSource(path)
+    if isDirectory.boolValue { return FolderSource(path) }
+    guard FilePath.isRegularFile(path) else { throw LunetError("'\(path)' is neither a folder nor a regular file") }
+    return try ZipSource(path)
 }
 
 /// Sorted by UTF-8 bytes, as Python's `sorted` orders ASCII names.

@@ -8,7 +8,7 @@ extension Dataset {
     /// ```
     public func subset(_ indices: [Int]) throws -> Dataset {
         for i in indices where i < 0 || i >= count {
-            throw LunetError("subset: index \(i + 1) out of range for a dataset of \(count) images")
+            throw LunetError("subset: index \(oneBased(i)) out of range for a dataset of \(count) images")
         }
         return try Dataset(images: images.selecting(indices), labels: labels.selecting(indices), classes: classes,
                            descriptions: descriptions, groups: groups, classGroups: classGroups)
@@ -23,7 +23,7 @@ extension Dataset {
     public func selectingClasses(_ chosen: [Int]) throws -> Dataset {
         var newLabel = [Int32](repeating: -1, count: classCount)
         for (position, c) in chosen.enumerated() {
-            guard c >= 0, c < classCount else { throw LunetError("class \(c + 1) out of range for \(classCount) classes") }
+            guard c >= 0, c < classCount else { throw LunetError("class \(oneBased(c)) out of range for \(classCount) classes") }
             guard newLabel[c] < 0 else { throw LunetError("class '\(classes[c])' is chosen twice") }
             newLabel[c] = Int32(position)
         }

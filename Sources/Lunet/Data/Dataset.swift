@@ -64,7 +64,7 @@ public struct Dataset: Sendable {
 
     /// Image `i` (0-based) as `[C, H, W]`.
     public func image(_ i: Int) throws -> Tensor<UInt8> {
-        guard i >= 0, i < count else { throw LunetError("image \(i + 1) out of range for a dataset of \(count) images") }
+        guard i >= 0, i < count else { throw LunetError("image \(oneBased(i)) out of range for a dataset of \(count) images") }
         return try images.row(i)
     }
 

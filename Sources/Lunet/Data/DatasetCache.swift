@@ -13,22 +13,42 @@ public enum DatasetCache {
     static let format = "lunet.Dataset"
     static let version = 1
 
+    /// The files a saved dataset's folder holds; saving replaces only such a folder.
+    static let fileNames: Set<String> = ["dataset.json", "images.npy", "labels.npy"]
+
+    /// Writes the dataset whole into a hidden sibling folder, then puts that
+    /// folder at `folder` in one step: an interruption (kill -9, a full disk)
+    /// leaves the old dataset or the new one, never a mix or nothing.
     public static func save(_ dataset: Dataset, to folder: String) throws {
+        let manager = FileManager.default
+        let target = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: target, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw LunetError("cannot save dataset to '\(folder)': it is a file") }
+            let names = (try? manager.contentsOfDirectory(atPath: target)) ?? []
+            guard names.allSatisfy(fileNames.contains) else {
+                throw LunetError("cannot save dataset to '\(folder)': the folder holds other files than a saved dataset's (dataset.json, images.npy, labels.npy)")
+            }
+        }
+        let parent = URL(fileURLWithPath: target).deletingLastPathComponent().path
+        let temporary = AtomicFile.temporaryPath(for: target)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
         } catch {
             throw LunetError("cannot create folder '\(folder)': \(error.localizedDescription)")
         }
-        // The index goes first and comes back last: an interrupted overwrite
-        // leaves a folder without index, never an old index over new arrays.
-        let indexPath = folder + "/dataset.json"
-        if FileManager.default.fileExists(atPath: indexPath) {
-            do {
-                try FileManager.default.removeItem(atPath: indexPath)
-            } catch {
-                throw LunetError("cannot replace '\(indexPath)': \(error.localizedDescription)")
-            }
+        do {
+            try write(dataset, into: temporary)
+            try AtomicFile.replaceFolder(target, with: temporary)
+        } catch {
+            try? manager.removeItem(atPath: temporary)
+            throw error
         }
+    }
+
+    /// The three files of a saved dataset, in a folder of its own.
+    private static func write(_ dataset: Dataset, into folder: String) throws {
         try NumpyFile.save(.byte(dataset.images), to: folder + "/images.npy")
         try NumpyFile.save(.int(dataset.labels), to: folder + "/labels.npy")
         var index: [String: JSONValue] = [
@@ -37,7 +57,7 @@ public enum DatasetCache {
         ]
         if let descriptions = dataset.descriptions { index["descriptions"] = .array(descriptions.map(JSONValue.string)) }
         if let classGroups = dataset.classGroups { index["classGroups"] = .array(classGroups.map(JSONValue.int)) }
-        try AtomicFile.write(Data(try JSONValue.object(index).encoded().utf8), to: indexPath)
+        try AtomicFile.write(Data(try JSONValue.object(index).encoded().utf8), to: folder + "/dataset.json")
     }
 
     public static func load(_ folder: String) throws -> Dataset {
@@ -45,8 +65,13 @@ public enum DatasetCache {
         guard FileManager.default.fileExists(atPath: indexPath) else {
             throw LunetError("'\(folder)' is not a saved dataset: missing '\(indexPath)' (write one with ds:save(path))")
         }
-        let text = String(decoding: try AtomicFile.read(indexPath), as: UTF8.self)
-        guard let index = try? JSONValue.parse(text), index["format"]?.stringValue == format else {
+        let index: JSONValue
+        do {
+            index = try JSONValue.parse(try AtomicFile.read(indexPath))
+        } catch let error as LunetError {
+            throw LunetError("'\(indexPath)' is not a lunet dataset index: \(error.message)")
+        }
+        guard index["format"]?.stringValue == format else {
             throw LunetError("'\(indexPath)' is not a lunet dataset index")
         }
         guard let version = index["version"]?.intValue, version <= self.version else {
@@ -68,6 +93,10 @@ public enum DatasetCache {
         }
         guard case .int(let labels) = try NumpyFile.load(folder + "/labels.npy") else {
             throw LunetError("'\(folder)/labels.npy': expected int32 labels")
+        }
+        guard let count = index["count"]?.intValue else { throw LunetError("'\(indexPath)': 'count' must be an integer") }
+        guard count == images.shape.first, count == labels.shape.first else {
+            throw LunetError("'\(folder)' is inconsistent: dataset.json counts \(count) items, images.npy holds \(images.shape.first ?? 0) and labels.npy \(labels.shape.first ?? 0)")
         }
         do {
             return try Dataset(images: images, labels: labels, classes: classes, descriptions: descriptions,

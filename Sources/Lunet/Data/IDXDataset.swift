@@ -41,7 +41,23 @@ public enum IDXDataset {
 
     /// The dimensions and bytes of an unsigned-byte IDX file of `rank` dimensions.
     static func read(_ path: String, rank: Int) throws -> ([Int], [UInt8]) {
-        let bytes = try GzipFile.read(path)
+        // Inflating stops once past the size the header gives (a gzip bomb
+        // is refused with bounded memory).
+        let bytes = try GzipFile.read(path) { prefix in
+            guard prefix.count >= 4 + 4 * rank else { return nil }
+            let (dims, header) = try dimensions(prefix, path, rank: rank)
+            return header + (try Tensor<UInt8>.elementCount(of: dims))
+        }
+        let (dims, header) = try dimensions(bytes, path, rank: rank)
+        let needed = try Tensor<UInt8>.elementCount(of: dims)
+        guard bytes.count - header == needed else {
+            throw LunetError("'\(path)': its header says \(formatShape(dims)) (\(needed) bytes), the file holds \(bytes.count - header)")
+        }
+        return (dims, Array(bytes[header...]))
+    }
+
+    /// The dimensions an IDX header gives, and the header's size.
+    static func dimensions(_ bytes: [UInt8], _ path: String, rank: Int) throws -> ([Int], Int) {
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
             throw LunetError("'\(path)' is not an IDX file: it does not start with the IDX magic number")
         }
@@ -50,11 +66,6 @@ public enum IDXDataset {
         }
         guard bytes.count >= 4 + 4 * rank else { throw LunetError("'\(path)' is truncated: its header is cut short") }
         let dims = (0..<rank).map { d in (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) } }
-        let header = 4 + 4 * rank
-        let needed = try Tensor<UInt8>.elementCount(of: dims)
-        guard bytes.count - header == needed else {
-            throw LunetError("'\(path)': its header says \(formatShape(dims)) (\(needed) bytes), the file holds \(bytes.count - header)")
-        }
-        return (dims, Array(bytes[header...]))
+        return (dims, 4 + 4 * rank)
     }
 }

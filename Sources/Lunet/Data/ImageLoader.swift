@@ -28,7 +28,7 @@ public struct ImageLoader: Sendable {
     public func load(_ paths: [String], from source: any DataSource) throws -> Tensor<UInt8> {
         let itemSize = channels * height * width
         let failures = FailureRecord()
-        var images = Tensor<UInt8>(unsafeUninitializedShape: [paths.count, channels, height, width]) { _ in }
+        var images = try Tensor<UInt8>(unsafeUninitializedShape: [paths.count, channels, height, width]) { _ in }
         images.withUnsafeMutableBufferPointer { buffer in
             let base = SendablePointer(buffer.baseAddress!)
             let chunks = (paths.count + Self.chunkSize - 1) / Self.chunkSize

@@ -88,6 +88,8 @@ public final class ZipSource: DataSource, @unchecked Sendable {
         guard info.size <= 1 << 31 else {
             throw LunetError("cannot read '\(describe(path))': the archive says it holds \(info.size) bytes, more than lunet reads from one entry")
         }
+        try MemoryBudget.check(bytes: Int(info.size), for: "the \(info.size) bytes '\(describe(path))' says it holds")
+        // Inflating stops one byte past the recorded size (below): memory stays bounded by it.
         var bytes = [UInt8](repeating: 0, count: Int(info.size))
         let size = bytes.count
         var done = 0

@@ -12,56 +12,28 @@ public indirect enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Compact JSON text with sorted keys: the same value always gives the same bytes.
+    /// Compact JSON text with sorted keys: the same value always gives the same
+    /// bytes. Written by Foundation, which writes a whole double without its
+    /// fraction (`2.0` as `2`): readers take an integer where a number is expected.
     public func encoded() throws -> String {
-        var output = ""
-        try write(to: &output)
-        return output
+        let data = try JSONSerialization.data(withJSONObject: try foundationObject(),
+                                              options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        return String(decoding: data, as: UTF8.self)
     }
 
-    private func write(to output: inout String) throws {
+    /// The value as `JSONSerialization` takes it.
+    private func foundationObject() throws -> Any {
         switch self {
-        case .null: output += "null"
-        case .bool(let b): output += b ? "true" : "false"
-        case .int(let i): output += String(i)
+        case .null: return NSNull()
+        case .bool(let b): return b
+        case .int(let i): return i
         case .double(let d):
             guard d.isFinite else { throw LunetError("JSON cannot hold the number \(d)") }
-            // Swift prints the shortest text that reads back to the same Double.
-            output += d == d.rounded() && Swift.abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
-        case .string(let s): JSONValue.writeString(s, to: &output)
-        case .array(let items):
-            output += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { output += "," }
-                try item.write(to: &output)
-            }
-            output += "]"
-        case .object(let fields):
-            output += "{"
-            for (i, key) in fields.keys.sorted().enumerated() {
-                if i > 0 { output += "," }
-                JSONValue.writeString(key, to: &output)
-                output += ":"
-                try fields[key]!.write(to: &output)
-            }
-            output += "}"
+            return d
+        case .string(let s): return s
+        case .array(let items): return try items.map { try $0.foundationObject() }
+        case .object(let fields): return try fields.mapValues { try $0.foundationObject() }
         }
-    }
-
-    private static func writeString(_ s: String, to output: inout String) {
-        output += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 
     // MARK: Reading
@@ -103,9 +75,38 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    /// Parses a complete JSON text; the error says what was expected and where.
+    /// Parses a complete JSON text with Foundation (linear time, nesting
+    /// limited, lone surrogates refused); the error says what is wrong.
     public static func parse(_ text: String) throws -> JSONValue {
-        var parser = JSONParser(Array(text.utf8))
-        return try parser.parseDocument()
+        try parse(Data(text.utf8))
+    }
+
+    public static func parse(_ data: Data) throws -> JSONValue {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw LunetError("invalid JSON: \(reason)")
+        }
+        return try JSONValue(foundationObject: object)
+    }
+
+    /// Integers and other numbers stay apart by the type Foundation read them as.
+    private init(foundationObject object: Any) throws {
+        switch object {
+        case is NSNull: self = .null
+        case let s as String: self = .string(s)
+        case let items as [Any]: self = .array(try items.map(JSONValue.init(foundationObject:)))
+        case let fields as [String: Any]: self = .object(try fields.mapValues(JSONValue.init(foundationObject:)))
+        case let n as NSNumber:
+            switch String(cString: n.objCType) {
+            case "c", "B": self = .bool(n.boolValue)
+            case "d", "f": self = .double(n.doubleValue)
+            case "Q" where n.uint64Value > UInt64(Int.max): self = .double(n.doubleValue)
+            default: self = .int(n.intValue)
+            }
+        default: throw LunetError("invalid JSON: unexpected \(type(of: object))")
+        }
     }
 }

@@ -33,6 +33,9 @@ public enum ModelArchitecture {
         guard case .object(let fields) = node, let typeName = fields["type"]?.stringValue else {
             throw LunetError("\(path) must be an object with a string 'type'")
         }
+        if let config = fields["config"], config.objectValue == nil {
+            throw LunetError("\(path).config must be an object, got \(config.kindName)")
+        }
         let configuration = try (fields["config"]?.objectValue ?? [:]).mapValues {
             try self.configuration(from: $0, path: "\(path).config")
         }

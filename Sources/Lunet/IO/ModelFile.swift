@@ -77,11 +77,15 @@ public enum ModelFile {
         do {
             architecture = try JSONValue.parse(architectureText)
         } catch let error as LunetError {
-            throw LunetError("metadata 'architecture' is not valid JSON: \(error.message)")
+            throw LunetError("metadata 'architecture': \(error.message)")
         }
         let module = try ModelArchitecture.module(from: architecture, build: build)
         try restoreTensors(of: module, from: file)
-        module.setTraining(file.metadata["training"] != "false")
+        switch file.metadata["training"] {
+        case "true"?, nil: module.setTraining(true)
+        case "false"?: module.setTraining(false)
+        case let other?: throw LunetError("metadata 'training' must be \"true\" or \"false\", got \"\(other)\"")
+        }
         return module
     }
 

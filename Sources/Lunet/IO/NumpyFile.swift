@@ -78,7 +78,7 @@ public enum NumpyFile {
         guard payload.count >= needed else {
             throw LunetError("data is truncated: shape \(formatShape(shape)) needs \(needed) bytes, found \(payload.count)")
         }
-        return Tensor<E>(unsafeUninitializedShape: shape) { dst in
+        return try Tensor<E>(unsafeUninitializedShape: shape) { dst in
             payload.withUnsafeBytes { raw in
                 UnsafeMutableRawPointer(dst.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: needed)
             }

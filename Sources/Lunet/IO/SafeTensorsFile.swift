@@ -97,7 +97,28 @@ public struct SafeTensorsFile {
             let (tensor, start) = try SafeTensorsFile.tensor(named: name, entry, data: data, dataStart: dataStart)
             entries.append((name, tensor, start))
         }
-        tensors = entries.sorted { ($0.start, $0.name) < ($1.start, $1.name) }.map { ($0.name, $0.tensor) }
+        entries.sort { ($0.start, $0.name) < ($1.start, $1.name) }
+        try SafeTensorsFile.checkLayout(entries.map { ($0.name, $0.start, $0.tensor.byteCount) }, dataCount: data.count - dataStart)
+        tensors = entries.map { ($0.name, $0.tensor) }
+    }
+
+    /// As the reference reader: the tensors, in the order of their offsets,
+    /// cover the data exactly, each starting where the one before ends (no
+    /// overlap that would let two tensors share bytes, no gap, no tail).
+    static func checkLayout(_ spans: [(name: String, start: Int, byteCount: Int)], dataCount: Int) throws {
+        var end = 0
+        var previous: String?
+        for span in spans {
+            guard span.start == end else {
+                let before = previous.map { "tensor '\($0)' ends at byte \(end)" } ?? "the data starts at byte 0"
+                throw LunetError("tensor '\(span.name)' starts at byte \(span.start) of the data, but \(before) (data_offsets must cover the data in order, without overlaps or gaps)")
+            }
+            end = span.start + span.byteCount
+            previous = span.name
+        }
+        guard end == dataCount else {
+            throw LunetError("the data has \(dataCount) bytes but its tensors cover \(end)")
+        }
     }
 
     /// The parsed JSON header and the offset where tensor data begins.
@@ -143,7 +164,7 @@ public struct SafeTensorsFile {
             guard count * MemoryLayout<E>.stride == bytes.count else {
                 throw LunetError("tensor '\(name)' of shape \(formatShape(shape)) and dtype \(dtype) needs \(count * MemoryLayout<E>.stride) bytes, its data_offsets give \(bytes.count)")
             }
-            return Tensor<E>(unsafeUninitializedShape: shape) { dst in
+            return try Tensor<E>(unsafeUninitializedShape: shape) { dst in
                 bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(dst).copyMemory(from: $0) }
             }
         }

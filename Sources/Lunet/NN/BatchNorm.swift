@@ -37,8 +37,8 @@ public final class BatchNorm: Module {
         self.featureCount = featureCount
         self.momentum = momentum
         self.epsilon = epsilon
-        weight = Parameter(name: "weight", value: try .ones([featureCount]))
-        bias = Parameter(name: "bias", value: try .zeros([featureCount]))
+        weight = try Parameter(name: "weight", value: try .ones([featureCount]))
+        bias = try Parameter(name: "bias", value: try .zeros([featureCount]))
         runningMean = try .zeros([featureCount])
         runningVariance = try .ones([featureCount])
         super.init()
@@ -102,7 +102,7 @@ public final class BatchNorm: Module {
         } else {
             (mean, inverseStd) = runningInverse()
         }
-        return layout.normalize(input, mean: mean, inverseStd: inverseStd, weight: weight.value, bias: bias.value)
+        return try layout.normalize(input, mean: mean, inverseStd: inverseStd, weight: weight.value, bias: bias.value)
     }
 
     private func runningInverse() -> ([Float], [Float]) {
@@ -139,7 +139,7 @@ public final class BatchNorm: Module {
         bias.gradient.withUnsafeMutableBufferPointer { db in
             for c in 0..<featureCount { db[c] += sums.dy[c] }
         }
-        return layout.inputGradient(input, gradOutput, mean: mean, inverseStd: inverseStd, weight: weight.value,
+        return try layout.inputGradient(input, gradOutput, mean: mean, inverseStd: inverseStd, weight: weight.value,
                                     sums: isTraining ? sums : nil)
     }
 }

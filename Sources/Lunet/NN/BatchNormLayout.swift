@@ -42,10 +42,10 @@ struct BatchNormLayout {
 
     /// `y = (x - mean) * inverseStd * weight + bias`, per feature.
     func normalize(_ input: Tensor<Float>, mean: [Float], inverseStd: [Float],
-                   weight: Tensor<Float>, bias: Tensor<Float>) -> Tensor<Float> {
+                   weight: Tensor<Float>, bias: Tensor<Float>) throws -> Tensor<Float> {
         let w = weight.scalars, b = bias.scalars
-        return input.withUnsafeBufferPointer { x in
-            Tensor(unsafeUninitializedShape: input.shape) { y in
+        return try input.withUnsafeBufferPointer { x in
+            try Tensor(unsafeUninitializedShape: input.shape) { y in
                 ParallelLoop.forEach(features) { range in
                     for c in range {
                         let scale = inverseStd[c] * w[c], shift = b[c] - mean[c] * scale
@@ -90,11 +90,11 @@ struct BatchNormLayout {
     /// Training (`sums` given): `dx = w * istd * (dy - mean(dy) - xhat * mean(dy * xhat))`;
     /// evaluation: `dx = w * istd * dy`.
     func inputGradient(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, mean: [Float], inverseStd: [Float],
-                       weight: Tensor<Float>, sums: (dy: [Float], dyXhat: [Float])?) -> Tensor<Float> {
+                       weight: Tensor<Float>, sums: (dy: [Float], dyXhat: [Float])?) throws -> Tensor<Float> {
         let w = weight.scalars, m = Float(reduced)
-        return input.withUnsafeBufferPointer { x in
-            gradOutput.withUnsafeBufferPointer { g in
-                Tensor(unsafeUninitializedShape: input.shape) { dx in
+        return try input.withUnsafeBufferPointer { x in
+            try gradOutput.withUnsafeBufferPointer { g in
+                try Tensor(unsafeUninitializedShape: input.shape) { dx in
                     ParallelLoop.forEach(features) { range in
                         for c in range {
                             let k = w[c] * inverseStd[c]

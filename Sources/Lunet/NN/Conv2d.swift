@@ -55,12 +55,12 @@ public final class Conv2d: Module {
         self.initializer = initializer
         let area = kernel.height * kernel.width
         var generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
-        weight = Parameter(name: "weight", value: try initializer.weight(
+        weight = try Parameter(name: "weight", value: try initializer.weight(
             [outputChannels, inputChannels, kernel.height, kernel.width],
             fanIn: inputChannels * area, fanOut: outputChannels * area, generator: &generator))
         try Parameter.checkL2(l2, layer: "nn.Conv2d")
         weight.l2 = l2
-        self.bias = bias ? Parameter(name: "bias", value: try .zeros([outputChannels])) : nil
+        self.bias = bias ? try Parameter(name: "bias", value: try .zeros([outputChannels])) : nil
         super.init()
     }
 
@@ -112,15 +112,16 @@ public final class Conv2d: Module {
         let g = try geometry(for: input.shape)
         let batch = input.shape[0]
         let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
+        _ = try Tensor<Float>.elementCount(of: shape)  // refuse a too large output before sizing scratch for it
         let chunk = chunkSize(g, batch: batch)
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
-        let col = Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
-        let out = Self.product.reserve(outputChannels * chunk * g.outputPlane)
+        let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
+        let out = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let biasValues = bias?.value.scalars
-        return input.withUnsafeBufferPointer { x in
-            weight.value.withUnsafeBufferPointer { w in
-                Tensor(unsafeUninitializedShape: shape) { y in
+        return try input.withUnsafeBufferPointer { x in
+            try weight.value.withUnsafeBufferPointer { w in
+                try Tensor(unsafeUninitializedShape: shape) { y in
                     for start in Swift.stride(from: 0, to: batch, by: chunk) {
                         let count = Swift.min(chunk, batch - start)
                         let width = count * g.outputPlane
@@ -175,14 +176,14 @@ public final class Conv2d: Module {
         let chunk = chunkSize(g, batch: batch)
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
-        let col = Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
-        let gathered = Self.product.reserve(outputChannels * chunk * g.outputPlane)
+        let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
+        let gathered = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let outputChannels = outputChannels, bias = bias
-        return input.withUnsafeBufferPointer { x in
-            gradOutput.withUnsafeBufferPointer { dy in
-                weight.value.withUnsafeBufferPointer { w in
-                    weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        Tensor(shape: input.shape) { dx in
+        return try input.withUnsafeBufferPointer { x in
+            try gradOutput.withUnsafeBufferPointer { dy in
+                try weight.value.withUnsafeBufferPointer { w in
+                    try weight.gradient.withUnsafeMutableBufferPointer { dw in
+                        try Tensor(shape: input.shape) { dx in
                             for start in Swift.stride(from: 0, to: batch, by: chunk) {
                                 let count = Swift.min(chunk, batch - start)
                                 let width = count * g.outputPlane

@@ -54,7 +54,7 @@ public final class CrossEntropyLoss {
         var total = 0.0
         let gradient: Tensor<Float>?
         if wanted {
-            gradient = Tensor(unsafeUninitializedShape: logits.shape) { total = pass(logits, targets, $0) }
+            gradient = try Tensor(unsafeUninitializedShape: logits.shape) { total = pass(logits, targets, $0) }
         } else {
             gradient = nil
             total = pass(logits, targets, nil)

@@ -37,11 +37,11 @@ public final class Dropout: Module {
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
         guard isActive else { return input }
         let count = input.count
-        let m = mask.reserve(count)
+        let m = try mask.reserve(count)
         let scale = 1 / (1 - probability)
         for i in 0..<count { m[i] = generator.nextUniform() < probability ? 0 : scale }
         maskCount = count
-        return Elementwise.map(input) { x, y, range in
+        return try Elementwise.map(input) { x, y, range in
             for i in range { y[i] = x[i] * m[i] }
         }
     }
@@ -51,7 +51,7 @@ public final class Dropout: Module {
         guard isActive else { return gradOutput }
         guard maskCount == input.count else { throw inputError("backward needs the forward of the same input first") }
         let m = mask.pointer
-        return Elementwise.map(gradOutput) { g, dx, range in
+        return try Elementwise.map(gradOutput) { g, dx, range in
             for i in range { dx[i] = g[i] * m[i] }
         }
     }

@@ -8,9 +8,9 @@ enum Elementwise {
 
     /// A tensor of `x`'s shape whose elements `op` writes from `x`'s.
     static func map(_ x: Tensor<Float>,
-                    _ op: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> Tensor<Float> {
-        x.withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: x.shape) { dst in
+                    _ op: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void) throws -> Tensor<Float> {
+        try x.withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: x.shape) { dst in
                 ParallelLoop.forEach(src.count, grain: grain) { range in
                     op(src.baseAddress!, dst.baseAddress!, range)
                 }
@@ -20,10 +20,10 @@ enum Elementwise {
 
     /// A tensor of `x`'s shape computed from `x` and `g` (same shape), element by element.
     static func combine(_ x: Tensor<Float>, _ g: Tensor<Float>,
-                        _ op: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> Tensor<Float> {
-        x.withUnsafeBufferPointer { a in
-            g.withUnsafeBufferPointer { b in
-                Tensor(unsafeUninitializedShape: x.shape) { dst in
+                        _ op: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void) throws -> Tensor<Float> {
+        try x.withUnsafeBufferPointer { a in
+            try g.withUnsafeBufferPointer { b in
+                try Tensor(unsafeUninitializedShape: x.shape) { dst in
                     ParallelLoop.forEach(a.count, grain: grain) { range in
                         op(a.baseAddress!, b.baseAddress!, dst.baseAddress!, range)
                     }

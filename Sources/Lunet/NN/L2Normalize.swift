@@ -30,8 +30,8 @@ public final class L2Normalize: Module {
 
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
         let (batch, length) = try rows(input)
-        return input.withUnsafeBufferPointer { x in
-            Tensor(unsafeUninitializedShape: input.shape) { y in
+        return try input.withUnsafeBufferPointer { x in
+            try Tensor(unsafeUninitializedShape: input.shape) { y in
                 ParallelLoop.forEach(batch, grain: 64) { range in
                     for r in range {
                         let row = x.baseAddress! + r * length, out = y.baseAddress! + r * length
@@ -48,9 +48,9 @@ public final class L2Normalize: Module {
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
         try Elementwise.checkGradient(self, input, gradOutput)
         let (batch, length) = try rows(input)
-        return input.withUnsafeBufferPointer { x in
-            gradOutput.withUnsafeBufferPointer { g in
-                Tensor(unsafeUninitializedShape: input.shape) { dx in
+        return try input.withUnsafeBufferPointer { x in
+            try gradOutput.withUnsafeBufferPointer { g in
+                try Tensor(unsafeUninitializedShape: input.shape) { dx in
                     ParallelLoop.forEach(batch, grain: 64) { range in
                         for r in range {
                             backwardRow(x.baseAddress! + r * length, g.baseAddress! + r * length,

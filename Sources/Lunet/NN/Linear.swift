@@ -22,11 +22,11 @@ public final class Linear: Module {
         self.outputSize = outputSize
         self.initializer = initializer
         var generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
-        weight = Parameter(name: "weight", value: try initializer.weight(
+        weight = try Parameter(name: "weight", value: try initializer.weight(
             [outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, generator: &generator))
         try Parameter.checkL2(l2, layer: "nn.Linear")
         weight.l2 = l2
-        self.bias = bias ? Parameter(name: "bias", value: try .zeros([outputSize])) : nil
+        self.bias = bias ? try Parameter(name: "bias", value: try .zeros([outputSize])) : nil
         super.init()
     }
 
@@ -54,9 +54,9 @@ public final class Linear: Module {
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
         let shape = try outputShape(for: input.shape)
         let batch = shape[0]
-        return input.withUnsafeBufferPointer { x in
-            weight.value.withUnsafeBufferPointer { w in
-                Tensor(unsafeUninitializedShape: shape) { y in
+        return try input.withUnsafeBufferPointer { x in
+            try weight.value.withUnsafeBufferPointer { w in
+                try Tensor(unsafeUninitializedShape: shape) { y in
                     // Rows start as the bias so the product adds onto it (beta = 1).
                     if let bias {
                         bias.value.withUnsafeBufferPointer { b in
@@ -82,9 +82,9 @@ public final class Linear: Module {
         let batch = shape[0]
         if batch == 0 { return input }
         accumulateGradients(input, gradOutput, batch: batch)
-        return gradOutput.withUnsafeBufferPointer { dy in
-            weight.value.withUnsafeBufferPointer { w in
-                Tensor(unsafeUninitializedShape: input.shape) { dx in
+        return try gradOutput.withUnsafeBufferPointer { dy in
+            try weight.value.withUnsafeBufferPointer { w in
+                try Tensor(unsafeUninitializedShape: input.shape) { dx in
                     // dx [batch, in] = dy [batch, out] x W [out, in]
                     BLAS.sgemm(m: batch, n: inputSize, k: outputSize, a: dy.baseAddress!, lda: outputSize,
                                b: w.baseAddress!, ldb: inputSize, c: dx.baseAddress!, ldc: inputSize)

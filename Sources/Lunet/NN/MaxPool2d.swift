@@ -61,11 +61,15 @@ public final class MaxPool2d: Module {
         let g = try geometry(for: input.shape)
         let planes = input.shape[0] * g.channels
         let shape = [input.shape[0], g.channels, g.outputHeight, g.outputWidth]
-        let index = winners.reserve(planes * g.outputPlane)
+        // Winners are Int32 offsets into a plane.
+        guard g.inputPlane <= Int(Int32.max) else {
+            throw inputError("a \(g.height)x\(g.width) plane is larger than the \(Int32.max) cells max pooling indexes")
+        }
+        let index = try winners.reserve(planes * g.outputPlane)
         winnersInput = input.storage
         winnersShape = input.shape
-        return input.withUnsafeBufferPointer { x in
-            Tensor(unsafeUninitializedShape: shape) { y in
+        return try input.withUnsafeBufferPointer { x in
+            try Tensor(unsafeUninitializedShape: shape) { y in
                 ParallelLoop.forEach(planes) { range in
                     for plane in range {
                         let offset = plane * g.outputPlane
@@ -78,24 +82,28 @@ public final class MaxPool2d: Module {
 
     /// Max over each window of one plane; the window is clipped to the image,
     /// so padding never wins. Ties go to the first cell in row-major order.
+    /// Wrapping arithmetic: every offset lies inside a plane whose size the
+    /// geometry checked, so the overflow checks would only cost time.
     private func pool(_ g: ConvolutionGeometry, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                       _ winner: UnsafeMutablePointer<Int32>) {
+        let width = g.width
         for oh in 0..<g.outputHeight {
-            let top = oh * g.stride.height - g.padTop
-            let rows = Swift.max(top, 0)..<Swift.min(top + g.kernel.height, g.height)
+            let top = oh &* g.stride.height &- g.padTop
+            let rows = Swift.max(top, 0)..<Swift.min(top &+ g.kernel.height, g.height)
+            let out = oh &* g.outputWidth
             for ow in 0..<g.outputWidth {
-                let left = ow * g.stride.width - g.padLeft
-                let columns = Swift.max(left, 0)..<Swift.min(left + g.kernel.width, g.width)
-                var best = -Float.infinity, bestIndex = rows.lowerBound * g.width + columns.lowerBound
+                let left = ow &* g.stride.width &- g.padLeft
+                let columns = Swift.max(left, 0)..<Swift.min(left &+ g.kernel.width, width)
+                var best = -Float.infinity, bestIndex = rows.lowerBound &* width &+ columns.lowerBound
                 for ih in rows {
-                    let row = x + ih * g.width
-                    for iw in columns where row[iw] > best {
-                        best = row[iw]
-                        bestIndex = ih * g.width + iw
+                    let rowStart = ih &* width
+                    for iw in columns where x[rowStart &+ iw] > best {
+                        best = x[rowStart &+ iw]
+                        bestIndex = rowStart &+ iw
                     }
                 }
-                y[oh * g.outputWidth + ow] = x[bestIndex]
-                winner[oh * g.outputWidth + ow] = Int32(bestIndex)
+                y[out &+ ow] = x[bestIndex]
+                winner[out &+ ow] = Int32(truncatingIfNeeded: bestIndex)
             }
         }
     }
@@ -109,13 +117,13 @@ public final class MaxPool2d: Module {
         if winnersInput !== input.storage || winnersShape != input.shape { _ = try forward(input) }
         let planes = input.shape[0] * g.channels
         let index = UnsafePointer(winners.pointer)
-        return gradOutput.withUnsafeBufferPointer { dy in
-            Tensor(shape: input.shape) { dx in
+        return try gradOutput.withUnsafeBufferPointer { dy in
+            try Tensor(shape: input.shape) { dx in
                 ParallelLoop.forEach(planes) { range in
                     for plane in range {
                         let source = dy.baseAddress! + plane * g.outputPlane, winner = index + plane * g.outputPlane
                         let target = dx.baseAddress! + plane * g.inputPlane
-                        for p in 0..<g.outputPlane { target[Int(winner[p])] += source[p] }
+                        for p in 0..<g.outputPlane { target[Int(truncatingIfNeeded: winner[p])] += source[p] }
                     }
                 }
             }

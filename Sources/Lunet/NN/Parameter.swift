@@ -14,10 +14,10 @@ public final class Parameter {
         guard l2 >= 0, l2.isFinite else { throw LunetError("\(layer): l2 must be a non-negative number, got \(l2)") }
     }
 
-    public init(name: String, value: Tensor<Float>) {
+    public init(name: String, value: Tensor<Float>) throws {
         self.name = name
         self.value = value
-        gradient = Tensor(shape: value.shape, storage: TensorStorage(repeating: 0, count: value.count))
+        gradient = try Tensor(shape: value.shape, repeating: 0)
     }
 
     public func zeroGradient() {

@@ -9,14 +9,14 @@ public final class ReLU: Module {
     public override var backwardAcceptsOutput: Bool { true }
 
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
-        Elementwise.map(input) { x, y, range in
+        try Elementwise.map(input) { x, y, range in
             for i in range { y[i] = Swift.max(x[i], 0) }
         }
     }
 
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
         try Elementwise.checkGradient(self, input, gradOutput)
-        return Elementwise.combine(input, gradOutput) { x, g, dx, range in
+        return try Elementwise.combine(input, gradOutput) { x, g, dx, range in
             for i in range { dx[i] = x[i] > 0 ? g[i] : 0 }
         }
     }

@@ -15,7 +15,7 @@ public final class Sequential: Module {
     private var cachedInputShape: [Int] = []
     private var cachedOutputs: [Tensor<Float>] = []
     /// Stands in for an output freed after forward (see `backwardAcceptsOutput`).
-    private static let released = Tensor<Float>(shape: [0], storage: TensorStorage(uninitializedCount: 0))
+    private static let released = Tensor<Float>(shape: [0], storage: .empty)
 
     public init(_ layers: [Module] = []) {
         self.layers = layers
@@ -42,7 +42,7 @@ public final class Sequential: Module {
     /// The layer at a 0-based position.
     public func layer(at index: Int) throws -> Module {
         guard layers.indices.contains(index) else {
-            throw LunetError("nn.Sequential: index \(index + 1) out of range for \(layers.count) layer\(layers.count == 1 ? "" : "s")")
+            throw LunetError("nn.Sequential: index \(oneBased(index)) out of range for \(layers.count) layer\(layers.count == 1 ? "" : "s")")
         }
         return layers[index]
     }

@@ -12,7 +12,7 @@ public final class Sigmoid: Module {
     static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
-        Elementwise.map(input) { x, y, range in
+        try Elementwise.map(input) { x, y, range in
             for i in range { y[i] = Sigmoid.sigmoid(x[i]) }
         }
     }
@@ -20,7 +20,7 @@ public final class Sigmoid: Module {
     /// `dx = dy * s * (1 - s)` with `s` recomputed from the input.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
         try Elementwise.checkGradient(self, input, gradOutput)
-        return Elementwise.combine(input, gradOutput) { x, g, dx, range in
+        return try Elementwise.combine(input, gradOutput) { x, g, dx, range in
             for i in range {
                 let s = Sigmoid.sigmoid(x[i])
                 dx[i] = g[i] * s * (1 - s)

@@ -9,7 +9,7 @@ public final class Tanh: Module {
     public override init() { super.init() }
 
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
-        Elementwise.map(input) { x, y, range in
+        try Elementwise.map(input) { x, y, range in
             for i in range { y[i] = tanh(x[i]) }
         }
     }
@@ -17,7 +17,7 @@ public final class Tanh: Module {
     /// `dx = dy * (1 - tanh(x)^2)`.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
         try Elementwise.checkGradient(self, input, gradOutput)
-        return Elementwise.combine(input, gradOutput) { x, g, dx, range in
+        return try Elementwise.combine(input, gradOutput) { x, g, dx, range in
             for i in range {
                 let t = tanh(x[i])
                 dx[i] = g[i] * (1 - t * t)

@@ -9,9 +9,12 @@ final class Workspace<Element> {
         pointer = UnsafeMutablePointer<Element>.allocate(capacity: 1)
     }
 
-    /// Room for `count` elements; previous contents are not kept.
-    func reserve(_ count: Int) -> UnsafeMutablePointer<Element> {
+    /// Room for `count` elements; previous contents are not kept. Growing is
+    /// checked like tensor storage (`MemoryBudget`).
+    func reserve(_ count: Int) throws -> UnsafeMutablePointer<Element> {
         if count > capacity {
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+            try MemoryBudget.check(bytes: overflow ? .max : bytes, for: "a scratch buffer of \(count) elements")
             pointer.deallocate()
             pointer = UnsafeMutablePointer<Element>.allocate(capacity: count)
             capacity = count

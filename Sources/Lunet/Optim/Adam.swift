@@ -44,10 +44,10 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.amsgrad = amsgrad
         self.weightDecay = weightDecay
-        func zeros() -> [TensorStorage<Float>] { parameters.map { TensorStorage(repeating: 0, count: $0.value.count) } }
-        firstMoments = zeros()
-        secondMoments = zeros()
-        maxSecondMoments = amsgrad ? zeros() : []
+        func zeros() throws -> [TensorStorage<Float>] { try parameters.map { try TensorStorage(repeating: 0, count: $0.value.count) } }
+        firstMoments = try zeros()
+        secondMoments = try zeros()
+        maxSecondMoments = amsgrad ? try zeros() : []
     }
 
     public convenience init(module: Module, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,

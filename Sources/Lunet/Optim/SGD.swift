@@ -32,7 +32,7 @@ public final class SGD: Optimizer {
         self.momentum = momentum
         self.nesterov = nesterov
         self.weightDecay = weightDecay
-        velocities = momentum > 0 ? parameters.map { TensorStorage(repeating: 0, count: $0.value.count) } : []
+        velocities = momentum > 0 ? try parameters.map { try TensorStorage(repeating: 0, count: $0.value.count) } : []
     }
 
     public convenience init(module: Module, learningRate: Float = 0.01, momentum: Float = 0,

@@ -72,7 +72,7 @@ public struct NeighborSearch {
                 }
             }
         }
-        return results(heaps, queryCount: queries.count, prepared: prepared)
+        return try results(heaps, queryCount: queries.count, prepared: prepared)
     }
 
     /// `out[r, c] = a[r] . b[c]` for `rows` rows of `a` and `columns` rows of `b`, all `[*, dimension]`.
@@ -105,16 +105,16 @@ public struct NeighborSearch {
         }
     }
 
-    private func results(_ heaps: [UInt64], queryCount: Int, prepared: PreparedCodes) -> (indices: Tensor<Int32>, scores: Tensor<Float>) {
+    private func results(_ heaps: [UInt64], queryCount: Int, prepared: PreparedCodes) throws -> (indices: Tensor<Int32>, scores: Tensor<Float>) {
         let k = self.k
         var sorted = heaps
         for q in 0..<queryCount {
             sorted[q * k..<(q + 1) * k].sort(by: >)
         }
-        let indices = Tensor<Int32>(unsafeUninitializedShape: [queryCount, k]) { out in
+        let indices = try Tensor<Int32>(unsafeUninitializedShape: [queryCount, k]) { out in
             for (i, key) in sorted.enumerated() { out[i] = Int32(RankingKey.index(key)) }
         }
-        let scores = Tensor<Float>(unsafeUninitializedShape: [queryCount, k]) { out in
+        let scores = try Tensor<Float>(unsafeUninitializedShape: [queryCount, k]) { out in
             for (i, key) in sorted.enumerated() { out[i] = prepared.reported(RankingKey.score(key)) }
         }
         return (indices, scores)

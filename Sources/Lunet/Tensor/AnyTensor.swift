@@ -36,26 +36,26 @@ public enum AnyTensor: Sendable {
         }
     }
 
-    public func asFloat() -> Tensor<Float> {
+    public func asFloat() throws -> Tensor<Float> {
         switch self {
         case .float(let t): t
-        case .byte(let t): t.float()
-        case .int(let t): t.converted()
+        case .byte(let t): try t.float()
+        case .int(let t): try t.converted()
         }
     }
 
-    public func asByte() -> Tensor<UInt8> {
+    public func asByte() throws -> Tensor<UInt8> {
         switch self {
-        case .float(let t): t.byte()
+        case .float(let t): try t.byte()
         case .byte(let t): t
-        case .int(let t): t.converted()
+        case .int(let t): try t.converted()
         }
     }
 
-    public func asInt() -> Tensor<Int32> {
+    public func asInt() throws -> Tensor<Int32> {
         switch self {
-        case .float(let t): t.converted()
-        case .byte(let t): t.converted()
+        case .float(let t): try t.converted()
+        case .byte(let t): try t.converted()
         case .int(let t): t
         }
     }

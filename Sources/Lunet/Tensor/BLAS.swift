@@ -34,9 +34,9 @@ extension Tensor where Element == Float {
         guard k == k2 else {
             throw LunetError("matmul: inner sizes differ, \(formatShape([m, k])) x \(formatShape([k2, n]))")
         }
-        return withUnsafeBufferPointer { a in
-            other.withUnsafeBufferPointer { b in
-                Tensor(unsafeUninitializedShape: [m, n]) { c in
+        return try withUnsafeBufferPointer { a in
+            try other.withUnsafeBufferPointer { b in
+                try Tensor(unsafeUninitializedShape: [m, n]) { c in
                     if k == 0 { c.update(repeating: 0); return }
                     BLAS.sgemm(transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k,
                                a: a.baseAddress!, lda: shape[1], b: b.baseAddress!, ldb: other.shape[1],

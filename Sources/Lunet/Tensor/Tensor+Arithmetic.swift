@@ -3,18 +3,18 @@ extension Tensor where Element == Float {
     @inline(__always)
     func combined(with other: Tensor, _ name: String, _ op: (Float, Float) -> Float) throws -> Tensor {
         if shape == other.shape {
-            return withUnsafeBufferPointer { a in
-                other.withUnsafeBufferPointer { b in
-                    Tensor(unsafeUninitializedShape: shape) { out in
+            return try withUnsafeBufferPointer { a in
+                try other.withUnsafeBufferPointer { b in
+                    try Tensor(unsafeUninitializedShape: shape) { out in
                         for i in 0..<out.count { out[i] = op(a[i], b[i]) }
                     }
                 }
             }
         }
         let plan = try Broadcast(shape, other.shape, operation: name)
-        return withUnsafeBufferPointer { a in
-            other.withUnsafeBufferPointer { b in
-                Tensor(unsafeUninitializedShape: plan.shape) { out in
+        return try withUnsafeBufferPointer { a in
+            try other.withUnsafeBufferPointer { b in
+                try Tensor(unsafeUninitializedShape: plan.shape) { out in
                     plan.forEachRun { o, ia, ib, sa, sb, n in
                         for j in 0..<n { out[o + j] = op(a[ia + j * sa], b[ib + j * sb]) }
                     }
@@ -25,9 +25,9 @@ extension Tensor where Element == Float {
 
     /// Applies `op` to every element.
     @inline(__always)
-    public func mapped(_ op: (Float) -> Float) -> Tensor {
-        withUnsafeBufferPointer { a in
-            Tensor(unsafeUninitializedShape: shape) { out in
+    public func mapped(_ op: (Float) -> Float) throws -> Tensor {
+        try withUnsafeBufferPointer { a in
+            try Tensor(unsafeUninitializedShape: shape) { out in
                 for i in 0..<out.count { out[i] = op(a[i]) }
             }
         }
@@ -38,15 +38,15 @@ extension Tensor where Element == Float {
     public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, "mul", *) }
     public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, "div", /) }
 
-    public static func + (a: Tensor, s: Float) -> Tensor { a.mapped { $0 + s } }
-    public static func - (a: Tensor, s: Float) -> Tensor { a.mapped { $0 - s } }
-    public static func * (a: Tensor, s: Float) -> Tensor { a.mapped { $0 * s } }
-    public static func / (a: Tensor, s: Float) -> Tensor { a.mapped { $0 / s } }
-    public static func + (s: Float, a: Tensor) -> Tensor { a.mapped { s + $0 } }
-    public static func - (s: Float, a: Tensor) -> Tensor { a.mapped { s - $0 } }
-    public static func * (s: Float, a: Tensor) -> Tensor { a.mapped { s * $0 } }
-    public static func / (s: Float, a: Tensor) -> Tensor { a.mapped { s / $0 } }
-    public static prefix func - (a: Tensor) -> Tensor { a.mapped { -$0 } }
+    public static func + (a: Tensor, s: Float) throws -> Tensor { try a.mapped { $0 + s } }
+    public static func - (a: Tensor, s: Float) throws -> Tensor { try a.mapped { $0 - s } }
+    public static func * (a: Tensor, s: Float) throws -> Tensor { try a.mapped { $0 * s } }
+    public static func / (a: Tensor, s: Float) throws -> Tensor { try a.mapped { $0 / s } }
+    public static func + (s: Float, a: Tensor) throws -> Tensor { try a.mapped { s + $0 } }
+    public static func - (s: Float, a: Tensor) throws -> Tensor { try a.mapped { s - $0 } }
+    public static func * (s: Float, a: Tensor) throws -> Tensor { try a.mapped { s * $0 } }
+    public static func / (s: Float, a: Tensor) throws -> Tensor { try a.mapped { s / $0 } }
+    public static prefix func - (a: Tensor) throws -> Tensor { try a.mapped { -$0 } }
 
     /// `self += alpha * other` in place, shapes equal (used by optimizers and gradient sums).
     public mutating func addScaled(_ other: Tensor, alpha: Float = 1) throws {
@@ -66,9 +66,9 @@ extension Tensor where Element == Float {
 
 extension Tensor where Element == Int32 {
     /// Applies `op` to every element (index shifts between 0- and 1-based).
-    public func mapped(_ op: (Int32) -> Int32) -> Tensor {
-        withUnsafeBufferPointer { a in
-            Tensor(unsafeUninitializedShape: shape) { out in
+    public func mapped(_ op: (Int32) -> Int32) throws -> Tensor {
+        try withUnsafeBufferPointer { a in
+            try Tensor(unsafeUninitializedShape: shape) { out in
                 for i in 0..<out.count { out[i] = op(a[i]) }
             }
         }

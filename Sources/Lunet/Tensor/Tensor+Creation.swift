@@ -7,7 +7,7 @@ extension Tensor {
     public static func arange(_ n: Int) throws -> Tensor {
         guard n >= 0 else { throw LunetError("arange: expected a non-negative count, got \(n)") }
         _ = try elementCount(of: [n])
-        return Tensor(unsafeUninitializedShape: [n]) { buffer in
+        return try Tensor(unsafeUninitializedShape: [n]) { buffer in
             for i in 0..<n { buffer[i] = Element(converting: Double(i)) }
         }
     }
@@ -18,7 +18,7 @@ extension Tensor where Element == Float {
     public static func rand(_ shape: [Int], low: Float = 0, high: Float = 1, generator: inout RandomGenerator) throws -> Tensor {
         guard low <= high, low.isFinite, high.isFinite else { throw LunetError("rand: expected finite low <= high, got \(low) and \(high)") }
         _ = try elementCount(of: shape)
-        return Tensor(unsafeUninitializedShape: shape) { buffer in
+        return try Tensor(unsafeUninitializedShape: shape) { buffer in
             let width = high - low
             for i in buffer.indices { buffer[i] = low + width * generator.nextUniform() }
         }
@@ -27,7 +27,7 @@ extension Tensor where Element == Float {
     /// Normal with the given mean and standard deviation.
     public static func randn(_ shape: [Int], mean: Float = 0, std: Float = 1, generator: inout RandomGenerator) throws -> Tensor {
         _ = try elementCount(of: shape)
-        return Tensor(unsafeUninitializedShape: shape) { buffer in
+        return try Tensor(unsafeUninitializedShape: shape) { buffer in
             for i in buffer.indices { buffer[i] = mean + std * generator.nextNormal() }
         }
     }

@@ -45,8 +45,8 @@ extension Tensor {
         newShape.remove(at: dim)
         let (outer, inner) = outerInner(dim)
         let size = shape[dim]
-        return withUnsafeBufferPointer { src in
-            Tensor<R>(unsafeUninitializedShape: newShape) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor<R>(unsafeUninitializedShape: newShape) { dst in
                 for o in 0..<outer {
                     for i in 0..<inner {
                         dst[o * inner + i] = combine(src.baseAddress! + o * size * inner + i, size, inner)

@@ -15,8 +15,8 @@ extension Tensor {
     public func transposed() throws -> Tensor {
         guard rank == 2 else { throw LunetError("t: expected a matrix, got \(summary)") }
         let (rows, cols) = (shape[0], shape[1])
-        return withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: [cols, rows]) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: [cols, rows]) { dst in
                 // Blocked so both reads and writes stay within cache lines.
                 let block = 32
                 for r0 in stride(from: 0, to: rows, by: block) {
@@ -34,14 +34,14 @@ extension Tensor {
     public func narrowed(dimension dim: Int, start: Int, length: Int) throws -> Tensor {
         try checkDimension(dim, "narrow")
         guard start >= 0, start <= shape[dim], length >= 0, length <= shape[dim] - start else {
-            throw LunetError("narrow: \(length) entries from \(start + 1) are out of bounds for dimension \(dim + 1) of size \(shape[dim])")
+            throw LunetError("narrow: \(length) entries from \(oneBased(start)) are out of bounds for dimension \(dim + 1) of size \(shape[dim])")
         }
         var newShape = shape
         newShape[dim] = length
         let (outer, inner) = outerInner(dim)
         let size = shape[dim]
-        return withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: newShape) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: newShape) { dst in
                 for o in 0..<outer {
                     let from = src.baseAddress! + (o * size + start) * inner
                     (dst.baseAddress! + o * length * inner).update(from: from, count: length * inner)
@@ -55,13 +55,13 @@ extension Tensor {
         try checkDimension(dim, "index")
         let size = shape[dim]
         for i in indices where i < 0 || i >= size {
-            throw LunetError("index: index \(i + 1) out of range for dimension \(dim + 1) of size \(size)")
+            throw LunetError("index: index \(oneBased(i)) out of range for dimension \(dim + 1) of size \(size)")
         }
         var newShape = shape
         newShape[dim] = indices.count
         let (outer, inner) = outerInner(dim)
-        return withUnsafeBufferPointer { src in
-            Tensor(unsafeUninitializedShape: newShape) { dst in
+        return try withUnsafeBufferPointer { src in
+            try Tensor(unsafeUninitializedShape: newShape) { dst in
                 var out = dst.baseAddress!
                 for o in 0..<outer {
                     for i in indices {
@@ -86,7 +86,7 @@ extension Tensor {
         var newShape = first.shape
         newShape[dim] = tensors.reduce(0) { $0 + $1.shape[dim] }
         let (outer, inner) = first.outerInner(dim)
-        return Tensor(unsafeUninitializedShape: newShape) { dst in
+        return try Tensor(unsafeUninitializedShape: newShape) { dst in
             var out = dst.baseAddress!
             for o in 0..<outer {
                 for t in tensors {

@@ -1,6 +1,8 @@
 extension Tensor {
     /// The `k` largest (or smallest) entries of each row along the last dimension,
     /// sorted, with their 0-based positions. Ties keep the earlier position first.
+    /// NaN ranks above every number, as in NumPy and PyTorch: first among the
+    /// largest, last in an ascending sort.
     public func topk(_ k: Int, largest: Bool = true) throws -> (values: Tensor, indices: Tensor<Int32>) {
         guard rank >= 1 else { throw LunetError("topk: expected at least one dimension, got \(summary)") }
         let n = shape[rank - 1]
@@ -8,8 +10,9 @@ extension Tensor {
         let rows = n == 0 ? 0 : count / n
         var outShape = shape
         outShape[rank - 1] = k
-        var values = Tensor(unsafeUninitializedShape: outShape) { _ in }
-        var indices = Tensor<Int32>(unsafeUninitializedShape: outShape) { _ in }
+        var values = try Tensor(unsafeUninitializedShape: outShape) { _ in }
+        var indices = try Tensor<Int32>(unsafeUninitializedShape: outShape) { _ in }
+        let outranks: (Element, Element) -> Bool = largest ? { Tensor.ranksAbove($0, $1) } : { Tensor.ranksBelow($0, $1) }
         withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { vals in
                 indices.withUnsafeMutableBufferPointer { idx in
@@ -17,9 +20,9 @@ extension Tensor {
                     for r in 0..<rows {
                         let row = src.baseAddress! + r * n
                         for j in 0..<n { order[j] = j }
-                        let before: (Int, Int) -> Bool = largest
-                            ? { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
-                            : { row[$0] < row[$1] || (row[$0] == row[$1] && $0 < $1) }
+                        let before: (Int, Int) -> Bool = {
+                            outranks(row[$0], row[$1]) || (!outranks(row[$1], row[$0]) && $0 < $1)
+                        }
                         if k < n / 8 {
                             partialSelect(&order, k, before)
                         } else {
@@ -35,6 +38,14 @@ extension Tensor {
         }
         return (values, indices)
     }
+
+    /// `a` before `b` in descending order: NaN (the one value unequal to itself) first.
+    @inline(__always)
+    static func ranksAbove(_ a: Element, _ b: Element) -> Bool { a != a ? b == b : a > b }
+
+    /// `a` before `b` in ascending order: NaN last.
+    @inline(__always)
+    static func ranksBelow(_ a: Element, _ b: Element) -> Bool { b != b ? a == a : a < b }
 
     /// All entries of the last dimension sorted, with their 0-based positions.
     public func sorted(descending: Bool = false) throws -> (values: Tensor, indices: Tensor<Int32>) {

@@ -1,7 +1,5 @@
 import Foundation
 
-private let physicalMemoryBytes = Double(ProcessInfo.processInfo.physicalMemory)
-
 /// A contiguous, row-major, n-dimensional array with value semantics.
 ///
 /// Copies share storage until one of them is written to. `Tensor<Float>` is the
@@ -16,9 +14,9 @@ public struct Tensor<Element: TensorElement>: Sendable {
 
     /// A tensor of the given shape, every element `value`.
     public init(shape: [Int], repeating value: Element) throws {
-        let count = try Tensor.elementCount(of: shape)
         self.shape = shape
-        storage = TensorStorage(repeating: value, count: count)
+        storage = try TensorStorage(uninitializedShape: shape)
+        storage.pointer.initialize(repeating: value, count: storage.count)
     }
 
     /// A tensor over `storage`, whose count must match the shape.
@@ -34,55 +32,40 @@ public struct Tensor<Element: TensorElement>: Sendable {
             throw LunetError("shape \(formatShape(shape)) needs \(count) values, got \(scalars.count)")
         }
         self.shape = shape
-        storage = TensorStorage(uninitializedCount: count)
+        storage = try TensorStorage(uninitializedShape: shape)
         scalars.withUnsafeBufferPointer { storage.pointer.initialize(from: $0.baseAddress!, count: count) }
     }
 
     /// A tensor whose elements the closure writes through a buffer of `shape`'s size.
-    public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
-        let count = shape.reduce(1, *)
-        storage = TensorStorage(uninitializedCount: count)
+    public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws {
+        storage = try TensorStorage(uninitializedShape: shape)
         self.shape = shape
-        let buffer = UnsafeMutableBufferPointer(start: storage.pointer, count: count)
+        let buffer = UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count)
         buffer.initialize(repeating: .zero)
         try body(buffer)
     }
 
     /// A tensor whose every element the closure must write: no zero fill first,
     /// for outputs of hot loops.
-    public init(unsafeUninitializedShape shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
-        let count = shape.reduce(1, *)
-        storage = TensorStorage(uninitializedCount: count)
+    public init(unsafeUninitializedShape shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws {
+        storage = try TensorStorage(uninitializedShape: shape)
         self.shape = shape
-        try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
+        try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
     }
 
     /// A rank-0 tensor holding one value.
     public init(scalar: Element) {
         shape = []
-        storage = TensorStorage(repeating: scalar, count: 1)
+        storage = TensorStorage(scalar: scalar)
     }
 
-    /// Checks a shape (non-negative sizes) and returns its element count.
+    /// Checks a shape (rank, non-negative sizes, memory; see `MemoryBudget`)
+    /// and returns its element count.
     public static func elementCount(of shape: [Int]) throws -> Int {
         guard shape.count <= maximumRank else {
             throw LunetError("a tensor has at most \(maximumRank) dimensions, got \(shape.count)")
         }
-        var count = 1
-        for size in shape {
-            guard size >= 0 else { throw LunetError("invalid shape \(shape): sizes must be non-negative") }
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= 1 << 40 else { throw LunetError("shape \(formatShape(shape)) is too large") }
-            count = product
-        }
-        // A request beyond the machine's memory is a mistake, not a wait for swap:
-        // say so instead of letting the allocation end the process.
-        let bytes = Double(count) * Double(MemoryLayout<Element>.stride)
-        guard bytes <= physicalMemoryBytes else {
-            throw LunetError(String(format: "shape %@ needs %.1f GB, more than this machine's %.1f GB of memory",
-                                    formatShape(shape), bytes / 1e9, physicalMemoryBytes / 1e9))
-        }
-        return count
+        return try MemoryBudget.elementCount(of: shape, Element.self, typeName: Element.typeName)
     }
 
     public static var maximumRank: Int { 32 }
@@ -137,7 +120,7 @@ public struct Tensor<Element: TensorElement>: Sendable {
         var offset = 0
         for (d, i) in index.enumerated() {
             guard i >= 0, i < shape[d] else {
-                throw LunetError("index \(i + 1) out of range for dimension \(d + 1) of size \(shape[d])")
+                throw LunetError("index \(oneBased(i)) out of range for dimension \(d + 1) of size \(shape[d])")
             }
             offset = offset * shape[d] + i
         }

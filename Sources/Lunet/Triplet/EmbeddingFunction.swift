@@ -16,7 +16,7 @@ public enum EmbeddingFunction {
     public func embed(_ images: Tensor<UInt8>, at positions: [Int]) throws -> Tensor<Float> {
         switch self {
         case .pixels:
-            let x = BatchIterator.floatImages(images, positions[...])
+            let x = try BatchIterator.floatImages(images, positions[...])
             return try x.reshaped([positions.count, x.count / Swift.max(positions.count, 1)])
         case .network(let module, let batchSize):
             let wasTraining = module.isTraining

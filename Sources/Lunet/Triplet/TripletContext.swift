@@ -71,8 +71,8 @@ public final class TripletContext {
             }
             embeddedThisStep += missing.count
         }
-        return memoRows.withUnsafeBufferPointer { rows in
-            Tensor<Float>(unsafeUninitializedShape: [positions.count, width]) { out in
+        return try memoRows.withUnsafeBufferPointer { rows in
+            try Tensor<Float>(unsafeUninitializedShape: [positions.count, width]) { out in
                 for (k, i) in positions.enumerated() {
                     let from = memo[i]! * width
                     for j in 0..<width { out[k * width + j] = rows[from + j] }

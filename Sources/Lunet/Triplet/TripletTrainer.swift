@@ -109,7 +109,7 @@ public final class TripletTrainer {
     private func trainStep(_ triplets: TripletIndices, _ shard: BatchShard?) throws -> (loss: Float, active: Float, output: Tensor<Float>) {
         if !network.isTraining { network.setTraining(true) }
         let stacked = triplets.stacked
-        let x = BatchIterator.floatImages(dataset.images, stacked[...])
+        let x = try BatchIterator.floatImages(dataset.images, stacked[...])
         optimizer.zeroGrad()
         let output = try network.forward(x)
         let embeddings = try output.reshaped([stacked.count, output.count / stacked.count])
