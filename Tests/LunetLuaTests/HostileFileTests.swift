@@ -58,7 +58,7 @@ final class HostileFileTests: LuaTestCase {
         let path = folder + "/net.safetensors"
         try run("nn.save(nn.Sequential{nn.ReLU()}, '\(path)')")
         var file = try SafeTensorsFile.read(path)
-        let layers = Array(repeating: #"{"type":"ReLU","config":{"note":\#(escapes(16))}}"#, count: 50_000).joined(separator: ",")
+        let layers = Array(repeating: #"{"type":"ReLU","name":\#(escapes(16)),"config":{}}"#, count: 50_000).joined(separator: ",")
         file.metadata["architecture"] = #"{"type":"Sequential","children":[\#(layers)]}"#
         try file.write(to: path)
         try assertFast(20) { XCTAssertEqual(try eval("#nn.load('\(path)')"), ["50000"]) }
