@@ -28,8 +28,11 @@ public final class Conv2d: Module {
     nonisolated(unsafe) private static let columns = Workspace<Float>()
     /// Product of a chunk, `[out, chunk * oh * ow]` (forward output, backward gathered gradient).
     nonisolated(unsafe) private static let product = Workspace<Float>()
-    /// Held while a convolution uses the shared buffers.
-    private static let workspaceLock = NSLock()
+    /// Held while a convolution uses the shared buffers (its own and Winograd's).
+    static let workspaceLock = NSLock()
+    /// The Winograd form this layer runs, fixed by kernel, stride and channels;
+    /// nil runs im2col + sgemm. Tests set it to check both paths.
+    var winograd: WinogradConvolution?
 
     /// Images per chunk aim for this many product columns, so small outputs still make wide products.
     static let targetColumns = 2048
@@ -61,6 +64,7 @@ public final class Conv2d: Module {
         try Parameter.checkL2(l2, layer: "nn.Conv2d")
         weight.l2 = l2
         self.bias = bias ? Parameter(name: "bias", value: try .zeros([outputChannels])) : nil
+        winograd = WinogradConvolution.choose(kernel: kernel, stride: stride, inputChannels: inputChannels)
         super.init()
     }
 
@@ -71,6 +75,9 @@ public final class Conv2d: Module {
         if bias == nil { text += ", no bias" }
         return text + ")"
     }
+
+    /// How this layer computes: `im2col + sgemm` or `Winograd F(4x4, 3x3)` (and its pieces).
+    public var algorithm: String { winograd?.description ?? "im2col + sgemm" }
 
     public override var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
@@ -112,9 +119,10 @@ public final class Conv2d: Module {
         let g = try geometry(for: input.shape)
         let batch = input.shape[0]
         let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
-        let chunk = chunkSize(g, batch: batch)
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
+        if let winograd { return forward(input, geometry: g, winograd: winograd) }
+        let chunk = chunkSize(g, batch: batch)
         let col = Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let out = Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let biasValues = bias?.value.scalars
@@ -172,9 +180,10 @@ public final class Conv2d: Module {
         guard gradOutput.shape == shape else {
             throw inputError("gradOutput has shape \(formatShape(gradOutput.shape)), expected \(formatShape(shape))")
         }
-        let chunk = chunkSize(g, batch: batch)
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
+        if let winograd { return backward(input, gradOutput, geometry: g, winograd: winograd) }
+        let chunk = chunkSize(g, batch: batch)
         let col = Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let gathered = Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let outputChannels = outputChannels, bias = bias
