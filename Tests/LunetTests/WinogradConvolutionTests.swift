@@ -22,20 +22,23 @@ final class WinogradConvolutionTests: XCTestCase {
         Case(channels: 2, outputs: 2, kernel: 3, padding: .explicit(1), batch: 2, height: 4, width: 4),
     ]
 
+    /// `Aᵀ [(G f) ⊙ (Bᵀ d)]` by the matrices and by the hand-written lines, against the direct correlation.
     func testTransformsComputeOneDimensionalCorrelations() {
-        for r in 2...5 {
+        for r in 3...5 {
             let transform = WinogradTransform(filterSize: r), m = transform.outputSize
             let d: [Float] = [0.3, -1.2, 2.0, 0.7, -0.4, 1.1], f: [Float] = Array([0.5, -0.25, 1.5, 0.8, -0.6].prefix(r))
-            var transformed = [Float](repeating: 0, count: 6)
+            var transformed = [Float](repeating: 0, count: 6), rows = transformed
             d.withUnsafeBufferPointer { WinogradTransform.inputLine($0.baseAddress!, 1, &transformed, 1) }
+            d.withUnsafeBufferPointer { WinogradTransform.inputRows($0.baseAddress!, into: &rows, count: 1) }
+            XCTAssertEqual(rows, transformed, "inputRows and inputLine agree")
+            let products = (0..<6).map { j in (0..<r).reduce(Float(0)) { $0 + transform.g[j * r + $1] * f[$1] } * transformed[j] }
+            var lines = [Float](repeating: 0, count: m)
+            products.withUnsafeBufferPointer { WinogradTransform.outputLine($0.baseAddress!, 1, &lines, 1, outputs: m) }
             for i in 0..<m {
-                var y: Float = 0
-                for j in 0..<6 {
-                    let filtered = (0..<r).reduce(Float(0)) { $0 + transform.g[j * r + $1] * f[$1] }
-                    y += transform.at[i * 6 + j] * filtered * transformed[j]
-                }
+                let y = (0..<6).reduce(Float(0)) { $0 + transform.at[i * 6 + $1] * products[$1] }
                 let expected = (0..<r).reduce(Float(0)) { $0 + d[i + $1] * f[$1] }
                 XCTAssertEqual(y, expected, accuracy: 1e-5, "F(\(m), \(r)) output \(i)")
+                XCTAssertEqual(lines[i], expected, accuracy: 1e-5, "F(\(m), \(r)) output \(i) by outputLine")
             }
         }
     }

@@ -29,8 +29,8 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
     nonisolated(unsafe) private static let filters = Workspace<Float>()
     /// Rotated kernel for the input gradient `[in, out, k, k]`, then the weight gradient's sums `[36, out, pieces * in]`.
     nonisolated(unsafe) private static let weights = Workspace<Float>()
-    /// 16 MB per chunk buffer: products of a few hundred columns, as wide as sgemm needs.
-    static let defaultChunkSize = 4 << 20
+    /// 32 MB per chunk buffer: products of a few hundred columns or more.
+    static let defaultChunkSize = 8 << 20
 
     /// The Winograd form of a k x k kernel: pieces of 3 or 4 taps, whichever
     /// needs fewer multiplications per output.
@@ -127,13 +127,25 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
                            height: g.height, width: g.width, padTop: g.padTop, padLeft: g.padLeft, tiles: tiles, into: v)
             transformGradient(dy + start * outputChannels * g.outputPlane, count: count, channels: outputChannels,
                               height: g.outputHeight, width: g.outputWidth, tiles: tiles, into: d)
-            for xi in 0..<WinogradTransform.tileArea {
+            Self.forEachTilePosition { xi in
                 BLAS.sgemm(transposeB: true, m: outputChannels, n: rows, k: columns,
                            a: d + xi * outputChannels * columns, lda: columns, b: v + xi * rows * columns, ldb: columns,
                            beta: start == 0 ? 0 : 1, c: sums + xi * outputChannels * rows, ldc: rows)
             }
         }
         foldWeightGradient(sums, outputs: outputChannels, inputs: g.channels, into: dw)
+    }
+
+    /// Runs `product(ξ)` for the 36 tile positions, split over the cores, each
+    /// product a single-threaded sgemm: the products are small, and OpenBLAS's own
+    /// threads would spin for the cores between them while the transforms run.
+    static func forEachTilePosition(_ product: (Int) -> Void) {
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        ParallelLoop.forEach(WinogradTransform.tileArea) { range in
+            for xi in range { product(xi) }
+        }
     }
 
     // MARK: - Correlation in tiles
@@ -152,7 +164,7 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
             let count = Swift.min(chunk, batch - start), columns = count * tiles.perImage
             transformInput(x + start * channels * height * width, count: count, channels: channels,
                            height: height, width: width, padTop: padTop, padLeft: padLeft, tiles: tiles, into: v)
-            for xi in 0..<WinogradTransform.tileArea {
+            Self.forEachTilePosition { xi in
                 BLAS.sgemm(m: outputChannels, n: columns, k: rows, a: filter + xi * outputChannels * rows, lda: rows,
                            b: v + xi * rows * columns, ldb: columns, c: product + xi * outputChannels * columns, ldc: columns)
             }

@@ -24,7 +24,7 @@ struct WinogradTransform: Equatable {
     let at: [Float]
 
     init(filterSize r: Int) {
-        precondition(r >= 2 && r <= 5, "Winograd tiles of 6 take filters of 2 to 5 taps")
+        precondition(r >= 3 && r <= 5, "Winograd tiles of 6 here take filters of 3 to 5 taps (2 to 4 outputs)")
         let m = Self.tile + 1 - r
         let points = Self.points
         var g = [Float](repeating: 0, count: Self.tile * r)
@@ -90,25 +90,47 @@ struct WinogradTransform: Equatable {
         }
     }
 
+    /// `Bᵀ` across six rows of `count` values (rows `count` apart), for every column at once.
+    static func inputRows(_ d: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        let d0 = d, d1 = d + count, d2 = d + 2 * count, d3 = d + 3 * count, d4 = d + 4 * count, d5 = d + 5 * count
+        let o0 = out, o1 = out + count, o2 = out + 2 * count, o3 = out + 3 * count, o4 = out + 4 * count, o5 = out + 5 * count
+        for x in 0..<count {
+            let a = d4[x] - d2[x], b = d3[x] - d1[x]
+            o0[x] = 4 * d0[x] - 5 * d2[x] + d4[x]
+            o1[x] = (d3[x] + d4[x]) - 4 * (d1[x] + d2[x])
+            o2[x] = (d4[x] - d3[x]) + 4 * (d1[x] - d2[x])
+            o3[x] = a + 2 * b
+            o4[x] = a - 2 * b
+            o5[x] = 4 * d1[x] - 5 * d3[x] + d5[x]
+        }
+    }
+
+    /// `Aᵀ d` along one axis for m = 2, 3 or 4: row i of Aᵀ is `p^i` at the finite
+    /// points, and the ∞ column adds `d5` to the last output.
+    @inline(__always)
+    static func outputLine(_ d: UnsafePointer<Float>, _ stride: Int, _ out: UnsafeMutablePointer<Float>, _ outStride: Int,
+                           outputs m: Int) {
+        let d1 = d[stride], d2 = d[2 * stride], d3 = d[3 * stride], d4 = d[4 * stride], d5 = d[5 * stride]
+        let s1 = d1 + d2, s2 = d3 + d4, t1 = d1 - d2, t2 = d3 - d4
+        var y1 = t1 + 2 * t2, y2 = s1 + 4 * s2, y3 = t1 + 8 * t2
+        switch m {
+        case 4: y3 += d5
+        case 3: y2 += d5
+        default: y1 += d5
+        }
+        out[0] = d[0] + s1 + s2
+        out[outStride] = y1
+        if m > 2 { out[2 * outStride] = y2 }
+        if m > 3 { out[3 * outStride] = y3 }
+    }
+
     /// `Aᵀ M A` of 36 values `stride` apart into an m x m tile (row-major);
     /// `scratch` holds m x 6 floats.
     @inline(__always)
-    func transformOutput(_ values: UnsafePointer<Float>, stride: Int, at: UnsafePointer<Float>,
-                         scratch: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    func transformOutput(_ values: UnsafePointer<Float>, stride: Int, scratch: UnsafeMutablePointer<Float>,
+                         into out: UnsafeMutablePointer<Float>) {
         let m = outputSize, n = Self.tile
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum: Float = 0
-                for k in 0..<n { sum += at[i * n + k] * values[(k * n + j) * stride] }
-                scratch[i * n + j] = sum
-            }
-        }
-        for i in 0..<m {
-            for j in 0..<m {
-                var sum: Float = 0
-                for k in 0..<n { sum += scratch[i * n + k] * at[j * n + k] }
-                out[i * m + j] = sum
-            }
-        }
+        for j in 0..<n { Self.outputLine(values + j * stride, n * stride, scratch + j, n, outputs: m) }
+        for i in 0..<m { Self.outputLine(scratch + i * n, 1, out + i * m, 1, outputs: m) }
     }
 }
