@@ -55,6 +55,10 @@ final class WinogradConvolutionTests: XCTestCase {
         XCTAssertEqual(try algorithm(1, 10), "im2col + sgemm")
         XCTAssertEqual(try algorithm(96, 3, stride: 2), "im2col + sgemm")
         XCTAssertEqual(try Conv2d(96, 8, kernel: Size2D(3, 5)).algorithm, "im2col + sgemm")
+        let summary = try Sequential([try Conv2d(3, 16, kernel: Size2D(square: 3)), try Conv2d(16, 4, kernel: Size2D(square: 3))])
+            .summary(inputShape: [3, 8, 8])
+        XCTAssertTrue(summary.contains("1: Conv2d(3 -> 16, 3x3) [im2col + sgemm]"), summary)
+        XCTAssertTrue(summary.contains("2: Conv2d(16 -> 4, 3x3) [Winograd F(4x4, 3x3)]"), summary)
     }
 
     /// Winograd and im2col on every case: worst error relative to the largest reference value.
