@@ -83,6 +83,23 @@ def measure(name, model, shape, classes, steps=3):
             times.append(time.perf_counter() - start)
     median = sorted(times)[len(times) // 2]
     print(f"{name}: {median:.2f} s per step (median of {steps}), {shape[0] / median:.1f} images/s")
+    measure_forward(model, x)
+
+
+def measure_forward(model, x, repeats=3):
+    """Forward only in evaluation mode under torch.no_grad(), as LunetBench's forward line."""
+    model.eval()
+    times = []
+    with torch.no_grad():
+        for step in range(repeats + 1):
+            start = time.perf_counter()
+            model(x)
+            if step > 0:
+                times.append(time.perf_counter() - start)
+    model.train()
+    median = sorted(times)[len(times) // 2]
+    print(f"  forward only (evaluation, no_grad): {median:.2f} s per batch (median of {repeats}), "
+          f"{x.shape[0] / median:.1f} images/s")
 
 
 which = sys.argv[1:] or ["q1", "q2"]

@@ -20,7 +20,7 @@ struct LayerTimings {
         steps.append(total)
     }
 
-    /// Multiply-adds x 2 of a convolution's forward for this input; backward does twice as many.
+    /// Multiply-adds x 2 of a direct convolution's forward (the yardstick whatever the algorithm) for this input; backward does twice as many.
     static func convolutionFlops(_ conv: Conv2d, input: [Int]) throws -> Double {
         let output = try conv.outputShape(for: input)
         let patch = conv.inputChannels * conv.kernel.height * conv.kernel.width
@@ -32,7 +32,7 @@ struct LayerTimings {
         let median = steps.sorted()[steps.count / 2]
         print("\n\(network.name): one training step (forward, loss, backward, Adam)")
         print(String(format: "  %.2f s per step (median of %d), %.1f images/s", median, steps.count, Double(batch) / median))
-        print("  layer                                     forward   backward   share   conv GFLOP/s (fwd / bwd)")
+        print("  layer                                     forward   backward   share   conv GFLOP/s (fwd / bwd), algorithm")
         var shape = network.inputShape
         var convolutionSeconds = 0.0, convolutionFlops = 0.0
         let total = forward.reduce(0, +) + backward.reduce(0, +)
@@ -41,7 +41,7 @@ struct LayerTimings {
             let name = "\(i + 1) \(layer.description)".padding(toLength: 40, withPad: " ", startingAt: 0)
             var line = "  " + name + String(format: " %7.3f s  %7.3f s  %5.1f%%", f, b, (f + b) / total * Double(count) * 100)
             if let conv = layer as? Conv2d, let flops = try? Self.convolutionFlops(conv, input: shape) {
-                line += String(format: "   %6.1f / %6.1f", flops / f / 1e9, 2 * flops / b / 1e9)
+                line += String(format: "   %6.1f / %6.1f  ", flops / f / 1e9, 2 * flops / b / 1e9) + conv.algorithm
                 convolutionSeconds += f + b
                 convolutionFlops += 3 * flops
             }

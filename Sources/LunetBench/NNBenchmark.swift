@@ -89,6 +89,16 @@ enum NNBenchmark {
                          Double(StorageAllocator.cachedByteCount) / 1048576))
         }
         timings.report(network, peak: peak, steps: steps)
+        try measureForward(network, x)
+    }
+
+    /// Forward only in evaluation mode (what retrieval codes and hard mining run), median of 3.
+    static func measureForward(_ network: Network, _ x: Tensor<Float>) throws {
+        network.model.setTraining(false)
+        defer { network.model.setTraining(true) }
+        let seconds = try Stopwatch.median(repeats: 3) { _ = try network.model.forward(x) }
+        print(String(format: "  forward only (evaluation): %.2f s per batch (median of 3), %.1f images/s",
+                     seconds, Double(x.shape[0]) / seconds))
     }
 
     /// Forward and backward layer by layer (as Sequential does), timing each, then Adam.

@@ -13,11 +13,13 @@ final class LayerReferenceTests: XCTestCase {
         try references.string(name, "padding") == "same" ? .same : .valid
     }
 
-    func checkConvolution(_ name: String) throws {
+    /// `winograd` forces the Winograd path (stride-1 cases only); otherwise the layer's own choice.
+    func checkConvolution(_ name: String, winograd: Bool = false) throws {
         let weight = try references.tensor(name, "weight")
         let kernel = Size2D(square: try references.int(name, "kernel"))
         let conv = try Conv2d(weight.shape[1], weight.shape[0], kernel: kernel,
                               stride: Size2D(square: try references.int(name, "stride")), padding: try padding(name))
+        if winograd { conv.winograd = WinogradConvolution(kernel: kernel.height) }
         conv.weight.value = weight
         conv.bias!.value = try references.tensor(name, "bias")
         let x = try references.tensor(name, "x")
@@ -37,6 +39,12 @@ final class LayerReferenceTests: XCTestCase {
         try checkConvolution("conv_same_stride1_even_kernel")
         try checkConvolution("conv_same_stride1_kernel5")
         try checkConvolution("conv_same_stride2")
+    }
+
+    func testConvolutionWinogradStrideOne() throws {
+        try checkConvolution("conv_valid_stride1", winograd: true)
+        try checkConvolution("conv_same_stride1_even_kernel", winograd: true)
+        try checkConvolution("conv_same_stride1_kernel5", winograd: true)
     }
 
     func checkPooling(_ name: String) throws {

@@ -2,7 +2,8 @@ import Foundation
 
 extension Sequential {
     /// A table of the layers with their output shapes (batch excluded) and
-    /// parameter counts, as Keras' `model.summary()`.
+    /// parameter counts, as Keras' `model.summary()`; convolutions also name
+    /// their algorithm (`[Winograd F(4x4, 3x3)]`, `[im2col + sgemm]`).
     ///
     /// ```lua
     /// net:summary({3, 64, 64})
@@ -18,7 +19,9 @@ extension Sequential {
                     continue
                 }
                 shape = try layer.outputShape(for: shape)
-                rows.append(("\(key): \(layer.description)", formatShape(Array(shape.dropFirst())), String(layer.parameterCount)))
+                // A convolution names its algorithm (chosen by kernel, stride and channels).
+                let algorithm = (layer as? Conv2d).map { " [\($0.algorithm)]" } ?? ""
+                rows.append(("\(key): \(layer.description)\(algorithm)", formatShape(Array(shape.dropFirst())), String(layer.parameterCount)))
             }
         }
         try visit(self, prefix: "")

@@ -1,0 +1,48 @@
+extension Conv2d {
+    /// The forward pass by `winograd`; the caller holds `workspaceLock`.
+    func forward(_ input: Tensor<Float>, geometry g: ConvolutionGeometry, winograd: WinogradConvolution) throws -> Tensor<Float> {
+        let batch = input.shape[0]
+        let biasValues = bias?.value
+        return try input.withUnsafeBufferPointer { x in
+            try weight.value.withUnsafeBufferPointer { w in
+                try Tensor(unsafeUninitializedShape: [batch, outputChannels, g.outputHeight, g.outputWidth]) { y in
+                    let run = { (b: UnsafePointer<Float>?) throws in
+                        try winograd.forward(x.baseAddress!, batch: batch, geometry: g, outputChannels: self.outputChannels,
+                                         weight: w.baseAddress!, bias: b, into: y.baseAddress!)
+                    }
+                    if let biasValues { try biasValues.withUnsafeBufferPointer { try run($0.baseAddress!) } } else { try run(nil) }
+                }
+            }
+        }
+    }
+
+    /// Bias, weight and input gradients by `winograd`; the caller holds `workspaceLock`.
+    func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, geometry g: ConvolutionGeometry,
+                  winograd: WinogradConvolution) throws -> Tensor<Float> {
+        let batch = input.shape[0], outputChannels = outputChannels
+        return try input.withUnsafeBufferPointer { x in
+            try gradOutput.withUnsafeBufferPointer { dy in
+                try weight.value.withUnsafeBufferPointer { w in
+                    bias?.gradient.withUnsafeMutableBufferPointer { db in
+                        for i in 0..<batch {
+                            for o in 0..<outputChannels {
+                                let plane = dy.baseAddress! + (i * outputChannels + o) * g.outputPlane
+                                var sum: Float = 0
+                                for p in 0..<g.outputPlane { sum += plane[p] }
+                                db[o] += sum
+                            }
+                        }
+                    }
+                    try weight.gradient.withUnsafeMutableBufferPointer { dw in
+                        try winograd.accumulateWeightGradient(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,
+                                                          outputChannels: outputChannels, into: dw.baseAddress!)
+                    }
+                    return try Tensor(unsafeUninitializedShape: input.shape) { dx in
+                        try winograd.inputGradient(dy.baseAddress!, batch: batch, geometry: g, outputChannels: outputChannels,
+                                               weight: w.baseAddress!, into: dx.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+/// A stride-1 convolution with a square k x k kernel by Winograd F(m x m, r x r)
+/// (Lavin & Gray 2016): 36 multiplications per m x m output tile instead of m²k².
+///
+/// The kernel is cut into q x q pieces of r x r (zero past k); piece (a, b) reads
+/// the input shifted by (a r, b r). The pieces join the channels of one product,
+/// so for each of the 36 tile positions ξ one sgemm `M[ξ] = U[ξ] V[ξ]` sums them:
+/// `U` `[36, out, pieces * in]` (transformed filter), `V` `[36, pieces * in, tiles]`
+/// (transformed input). The input gradient is the same correlation of the output
+/// gradient with the rotated kernel; the weight gradient is F(r, m), the output
+/// gradient's tiles taking the filter's place.
+///
+/// Callers hold `Conv2d.workspaceLock`: the buffers are shared by every layer.
+struct WinogradConvolution: Equatable, CustomStringConvertible {
+    let kernel: Int
+    /// F(m, r) for the forward pass and the input gradient.
+    let transform: WinogradTransform
+    /// F(r, m) for the weight gradient: the output gradient tile (m) is the filter.
+    let dual: WinogradTransform
+    /// Pieces per side, `ceil(kernel / r)`.
+    let pieces: Int
+    /// Cap on a chunk's transformed inputs or products, in floats (tests lower it to split small batches).
+    var maximumChunkSize = Self.defaultChunkSize
+
+    /// Transformed inputs of a chunk, `[36, pieces * channels, tiles]`.
+    nonisolated(unsafe) private static let inputs = Workspace<Float>()
+    /// Products of a chunk `[36, out, tiles]`, or transformed output gradients.
+    nonisolated(unsafe) private static let products = Workspace<Float>()
+    /// Transformed filter `[36, out, pieces * in]`.
+    nonisolated(unsafe) private static let filters = Workspace<Float>()
+    /// Rotated kernel for the input gradient `[in, out, k, k]`, then the weight gradient's sums `[36, out, pieces * in]`.
+    nonisolated(unsafe) private static let weights = Workspace<Float>()
+    /// 32 MB per chunk buffer: products of a few hundred columns or more.
+    static let defaultChunkSize = 8 << 20
+
+    /// The Winograd form of a k x k kernel: pieces of 3 or 4 taps, whichever
+    /// needs fewer multiplications per output.
+    init(kernel: Int) {
+        precondition(kernel >= 2 && kernel <= 8)
+        func cost(_ r: Int) -> Double {
+            let q = (kernel + r - 1) / r, m = WinogradTransform.tile + 1 - r
+            return Double(q * q * WinogradTransform.tileArea) / Double(m * m)
+        }
+        let r = cost(3) <= cost(4) ? 3 : 4
+        self.kernel = kernel
+        transform = WinogradTransform(filterSize: r)
+        dual = WinogradTransform(filterSize: transform.outputSize)
+        pieces = (kernel + r - 1) / r
+    }
+
+    /// Winograd for stride 1, square kernels of 3 to 8 and at least 8 input
+    /// channels (fewer make products too thin to pay for the transforms); nil for im2col.
+    static func choose(kernel: Size2D, stride: Size2D, inputChannels: Int) -> WinogradConvolution? {
+        guard stride == Size2D(square: 1), kernel.height == kernel.width, (3...8).contains(kernel.height),
+              inputChannels >= 8 else { return nil }
+        return WinogradConvolution(kernel: kernel.height)
+    }
+
+    var description: String {
+        let m = transform.outputSize, r = transform.filterSize
+        return "Winograd F(\(m)x\(m), \(r)x\(r))" + (pieces > 1 ? " x \(pieces * pieces) pieces" : "")
+    }
+
+    var pieceCount: Int { pieces * pieces }
+    var r: Int { transform.filterSize }
+    var m: Int { transform.outputSize }
+
+    /// Tiles of m x m covering an output plane.
+    struct Tiling {
+        let high: Int
+        let wide: Int
+        var perImage: Int { high * wide }
+        init(height: Int, width: Int, tile: Int) {
+            high = (height + tile - 1) / tile
+            wide = (width + tile - 1) / tile
+        }
+    }
+
+    /// Images per chunk so the widest transformed buffer stays under the cap.
+    func chunkSize(batch: Int, rows: Int, tiles: Tiling) -> Int {
+        Swift.max(1, Swift.min(batch, maximumChunkSize / Swift.max(WinogradTransform.tileArea * rows * tiles.perImage, 1)))
+    }
+
+    // MARK: - Passes
+
+    /// `y [batch, out, oh, ow]` of `x [batch, in, h, w]`, weight `[out, in, k, k]`.
+    func forward(_ x: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry, outputChannels: Int,
+                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) throws {
+        let filter = try Self.filters.reserve(WinogradTransform.tileArea * outputChannels * pieceCount * g.channels)
+        transformFilter(weight, outputs: outputChannels, inputs: g.channels, into: filter)
+        try correlate(x, batch: batch, channels: g.channels, height: g.height, width: g.width,
+                  padTop: g.padTop, padLeft: g.padLeft, filter: filter, bias: bias,
+                  into: y, outputChannels: outputChannels, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+    }
+
+    /// `dx [batch, in, h, w]` of `dy [batch, out, oh, ow]`: the correlation of `dy`
+    /// with the kernel rotated by 180° and its channels swapped, padded by `k - 1 - pad`.
+    func inputGradient(_ dy: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry, outputChannels: Int,
+                       weight: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) throws {
+        let k = kernel, area = k * k, channels = g.channels
+        let rotated = try Self.weights.reserve(channels * outputChannels * area)
+        for c in 0..<channels {
+            for o in 0..<outputChannels {
+                let source = weight + (o * channels + c) * area, target = rotated + (c * outputChannels + o) * area
+                for index in 0..<area { target[index] = source[area - 1 - index] }
+            }
+        }
+        let filter = try Self.filters.reserve(WinogradTransform.tileArea * channels * pieceCount * outputChannels)
+        transformFilter(rotated, outputs: channels, inputs: outputChannels, into: filter)
+        try correlate(dy, batch: batch, channels: outputChannels, height: g.outputHeight, width: g.outputWidth,
+                  padTop: k - 1 - g.padTop, padLeft: k - 1 - g.padLeft, filter: filter, bias: nil,
+                  into: dx, outputChannels: channels, outputHeight: g.height, outputWidth: g.width)
+    }
+
+    /// `dw [out, in, k, k] += ` the correlation of `x` with `dy`, by F(r, m) per tile,
+    /// summed over tiles in the transformed domain (one sgemm per ξ and chunk).
+    func accumulateWeightGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
+                                  geometry g: ConvolutionGeometry, outputChannels: Int, into dw: UnsafeMutablePointer<Float>) throws {
+        let tiles = Tiling(height: g.outputHeight, width: g.outputWidth, tile: m)
+        let rows = pieceCount * g.channels
+        let chunk = chunkSize(batch: batch, rows: Swift.max(rows, outputChannels), tiles: tiles)
+        let sums = try Self.weights.reserve(WinogradTransform.tileArea * outputChannels * rows)
+        let v = try Self.inputs.reserve(WinogradTransform.tileArea * rows * chunk * tiles.perImage)
+        let d = try Self.products.reserve(WinogradTransform.tileArea * outputChannels * chunk * tiles.perImage)
+        for start in Swift.stride(from: 0, to: batch, by: chunk) {
+            let count = Swift.min(chunk, batch - start), columns = count * tiles.perImage
+            transformInput(x + start * g.channels * g.inputPlane, count: count, channels: g.channels,
+                           height: g.height, width: g.width, padTop: g.padTop, padLeft: g.padLeft, tiles: tiles, into: v)
+            transformGradient(dy + start * outputChannels * g.outputPlane, count: count, channels: outputChannels,
+                              height: g.outputHeight, width: g.outputWidth, tiles: tiles, into: d)
+            Self.forEachTilePosition { xi in
+                BLAS.sgemm(transposeB: true, m: outputChannels, n: rows, k: columns,
+                           a: d + xi * outputChannels * columns, lda: columns, b: v + xi * rows * columns, ldb: columns,
+                           beta: start == 0 ? 0 : 1, c: sums + xi * outputChannels * rows, ldc: rows)
+            }
+        }
+        foldWeightGradient(sums, outputs: outputChannels, inputs: g.channels, into: dw)
+    }
+
+    /// Runs `product(ξ)` for the 36 tile positions, split over the cores, each
+    /// product a single-threaded sgemm: the products are small, and OpenBLAS's own
+    /// threads would spin for the cores between them while the transforms run.
+    static func forEachTilePosition(_ product: (Int) -> Void) {
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        ParallelLoop.forEach(WinogradTransform.tileArea) { range in
+            for xi in range { product(xi) }
+        }
+    }
+
+    // MARK: - Correlation in tiles
+
+    /// `y [batch, outputChannels, outputHeight, outputWidth]` (overwritten) from
+    /// `x [batch, channels, height, width]`, zero outside, output (0, 0) over input (-padTop, -padLeft).
+    private func correlate(_ x: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
+                           padTop: Int, padLeft: Int, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                           into y: UnsafeMutablePointer<Float>, outputChannels: Int, outputHeight: Int, outputWidth: Int) throws {
+        let tiles = Tiling(height: outputHeight, width: outputWidth, tile: m)
+        let rows = pieceCount * channels
+        let chunk = chunkSize(batch: batch, rows: Swift.max(rows, outputChannels), tiles: tiles)
+        let v = try Self.inputs.reserve(WinogradTransform.tileArea * rows * chunk * tiles.perImage)
+        let product = try Self.products.reserve(WinogradTransform.tileArea * outputChannels * chunk * tiles.perImage)
+        for start in Swift.stride(from: 0, to: batch, by: chunk) {
+            let count = Swift.min(chunk, batch - start), columns = count * tiles.perImage
+            transformInput(x + start * channels * height * width, count: count, channels: channels,
+                           height: height, width: width, padTop: padTop, padLeft: padLeft, tiles: tiles, into: v)
+            Self.forEachTilePosition { xi in
+                BLAS.sgemm(m: outputChannels, n: columns, k: rows, a: filter + xi * outputChannels * rows, lda: rows,
+                           b: v + xi * rows * columns, ldb: columns, c: product + xi * outputChannels * columns, ldc: columns)
+            }
+            transformOutput(product, count: count, channels: outputChannels, height: outputHeight, width: outputWidth,
+                            tiles: tiles, bias: bias, into: y + start * outputChannels * outputHeight * outputWidth)
+        }
+    }
+}
