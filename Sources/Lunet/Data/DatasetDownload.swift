@@ -26,6 +26,11 @@ public enum DatasetDownload {
             Item(file: "images_evaluation.zip",
                  url: "https://github.com/brendenlake/omniglot/raw/master/python/images_evaluation.zip",
                  md5: "6b91aef0f799c5bb55b94e3f2daec811"),
+            // The 20 one-shot runs of Lake et al. (oneshot.runs); the checksum is that of
+            // the copy the tests read (no network here to check it against the original).
+            Item(file: "all_runs.zip",
+                 url: "https://github.com/brendenlake/omniglot/raw/master/python/one-shot-classification/all_runs.zip",
+                 md5: "e8996daecdf12afeeb4a53a179f06b19"),
         ],
     ]
 
