@@ -74,7 +74,7 @@ local figurePath = options.out .. "/retrieval_" .. best .. ".png"
 retrieval.figure(ood, retrieval.search(codes[best], {queries = 8, k = 5}), figurePath)
 
 -- 3. Triplet embeddings: random against hardest-negative mining --------------------
-local tripletTrain = indomain:perClass(300)
+local tripletTrain = indomain:perClass(100)  -- hardest mining embeds the negative classes every step
 local function embedding()
   return nn.Sequential{
     nn.Conv2d(1, 16, 5, {padding = "same", seed = 11}), nn.MaxPool2d(2), nn.ReLU(),
