@@ -99,6 +99,21 @@ public struct LuaOptions {
         return t
     }
 
+    /// A boxed object of type `T` (a criterion, an optimizer, a sampler box),
+    /// nil when absent; anything else an error naming `expected`.
+    public func object<T>(_ key: String, _ type: T.Type, expected: String) throws -> T? {
+        guard let value = values[key] else { return nil }
+        guard case .object(let object) = value, let typed = object as? T else { throw wrongType(key, expected, value) }
+        return typed
+    }
+
+    /// A Lua function (a callback), nil when absent.
+    public func function(_ key: String) throws -> LuaReference? {
+        guard let value = values[key] else { return nil }
+        guard case .function(let function) = value else { throw wrongType(key, "function", value) }
+        return function
+    }
+
     /// A float as Lua's `tostring` shows it (`2.5`, `1.0e+20`, `-nan`).
     static func format(_ value: Double) -> String { ConfigurationValue.luaText(value) }
 

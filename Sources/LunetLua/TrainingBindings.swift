@@ -15,7 +15,7 @@ enum TrainingBindings {
             let data = try call.dataset(2)
             let options = try call.options(3, for: "train.fit", allowed: fitOptions)
             let loss = try lossOption(options)
-            let optimizer = try optimizerOption(options) ?? Adam(module: model)
+            let optimizer = try options.object("optimizer", Optimizer.self, expected: "optimizer") ?? Adam(module: model)
             let trainer = try Trainer(model: model, loss: loss, optimizer: optimizer, options: fitOptions(call, options))
             push(call, try trainer.fit(data))
             return 1
@@ -40,16 +40,14 @@ enum TrainingBindings {
         fit.epochs = try options.integer("epochs", default: 1)
         fit.shuffle = try options.boolean("shuffle", default: true)
         fit.seed = try options.seed()
-        fit.validation = try datasetOption(options, "validation")
+        fit.validation = try options.object("validation", DatasetBox.self, expected: "Dataset")?.dataset
         fit.metrics = try metricsOption(options)
         fit.earlyStopping = try earlyStoppingOption(options)
         fit.checkpoint = try options.string("checkpoint")
-        let verbose = try options.integer("verbose", default: 1)
-        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for train.fit must be 0, 1 or 2, got \(verbose)") }
         fit.distributed = try options.boolean("distributed")
-        fit.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose))  // under MPI: the main rank's lines
+        fit.reporter = ProgressReporter(style: try DistBindings.progressStyle(options))  // under MPI: the main rank's lines
         fit.reporter.width = terminalWidth()
-        if let onEpoch = try functionOption(options, "onEpoch") {
+        if let onEpoch = try options.function("onEpoch") {
             fit.onEpoch = { epoch, record in
                 try keepsGoing(call, onEpoch) { call in
                     call.push(epoch + 1)
@@ -58,7 +56,7 @@ enum TrainingBindings {
                 }
             }
         }
-        if let onBatch = try functionOption(options, "onBatch") {
+        if let onBatch = try options.function("onBatch") {
             fit.onBatch = { epoch, batch, values in
                 try keepsGoing(call, onBatch) { call in
                     call.push(batch + 1)
@@ -86,35 +84,7 @@ enum TrainingBindings {
     }
 
     static func lossOption(_ options: LuaOptions) throws -> Loss {
-        guard let value = options.values["loss"] else { return CrossEntropyLoss() }
-        guard case .object(let object) = value, let loss = object as? Loss else {
-            throw LunetError("option 'loss' for \(options.owner): nn criterion expected, got \(value.typeName)")
-        }
-        return loss
-    }
-
-    static func optimizerOption(_ options: LuaOptions) throws -> Optimizer? {
-        guard let value = options.values["optimizer"] else { return nil }
-        guard case .object(let object) = value, let optimizer = object as? Optimizer else {
-            throw LunetError("option 'optimizer' for \(options.owner): optimizer expected, got \(value.typeName)")
-        }
-        return optimizer
-    }
-
-    static func datasetOption(_ options: LuaOptions, _ key: String) throws -> Dataset? {
-        guard let value = options.values[key] else { return nil }
-        guard case .object(let object) = value, let box = object as? DatasetBox else {
-            throw LunetError("option '\(key)' for \(options.owner): Dataset expected, got \(value.typeName)")
-        }
-        return box.dataset
-    }
-
-    static func functionOption(_ options: LuaOptions, _ key: String) throws -> LuaReference? {
-        guard let value = options.values[key] else { return nil }
-        guard case .function(let function) = value else {
-            throw LunetError("option '\(key)' for \(options.owner): function expected, got \(value.typeName)")
-        }
-        return function
+        try options.object("loss", Loss.self, expected: "nn criterion") ?? CrossEntropyLoss()
     }
 
     static func metricsOption(_ options: LuaOptions) throws -> [ClassificationMetric] {

@@ -13,24 +13,11 @@ enum TripletFitBinding {
         let network = try call.object(1, Module.self, expected: "nn module")
         let dataset = try call.dataset(2)
         let options = try call.options(3, for: "triplet.fit", allowed: allowed)
-        let samplerBox: TripletSamplerBox
-        switch options.values["sampler"] {
-        case nil: samplerBox = TripletSamplerBox(RandomTripletSampler())
-        case .object(let object as TripletSamplerBox): samplerBox = object
-        case let other?: throw LunetError("option 'sampler' for triplet.fit: triplet sampler expected, got \(other.typeName)")
-        }
-        let optimizer: Optimizer
-        switch options.values["optimizer"] {
-        case nil: optimizer = try Adam(module: network, learningRate: 1e-3)
-        case .object(let object as Optimizer): optimizer = object
-        case let other?: throw LunetError("option 'optimizer' for triplet.fit: optimizer expected, got \(other.typeName)")
-        }
-        var onRound: LuaReference?
-        switch options.values["onRound"] {
-        case nil: break
-        case .function(let function): onRound = function
-        case let other?: throw LunetError("option 'onRound' for triplet.fit: function expected, got \(other.typeName)")
-        }
+        let samplerBox = try options.object("sampler", TripletSamplerBox.self, expected: "triplet sampler")
+            ?? TripletSamplerBox(RandomTripletSampler())
+        let optimizer = try options.object("optimizer", Optimizer.self, expected: "optimizer")
+            ?? Adam(module: network, learningRate: 1e-3)
+        let onRound = try options.function("onRound")
         let margin = try options.float("margin", default: 0.2)
         guard margin >= 0, margin.isFinite else { throw LunetError("option 'margin' for triplet.fit: a non-negative number expected, got \(margin)") }
         let distance = TripletLoss.Distance(rawValue: try options.choice("distance", TripletLoss.Distance.allCases.map(\.rawValue), default: "squared"))!
@@ -40,10 +27,8 @@ enum TripletFitBinding {
             steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
             seed: options.seed() ?? TripletBindings.freshSeed(),
             parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
-        let verbose = try options.integer("verbose", default: 1)
-        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for triplet.fit must be 0, 1 or 2, got \(verbose)") }
         // Under MPI only the main rank prints; onRound runs on every rank.
-        trainer.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose), unit: "round", rate: "triplets/s")
+        trainer.reporter = ProgressReporter(style: try DistBindings.progressStyle(options), unit: "round", rate: "triplets/s")
         trainer.onRound = { (log: TripletRoundLog) in
             guard let onRound else { return }
             try call.callback(onRound) { call in
