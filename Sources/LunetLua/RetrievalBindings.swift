@@ -109,17 +109,14 @@ enum RetrievalBindings {
                 throw LunetError("option 'queries' for \(options.owner): \(n) queries asked for, but there are \(count) \(what)")
             }
             return Array(0..<n)
-        case .tensor(.int(let t))? where t.rank == 1:
-            list = t.scalars.map { Int($0) - 1 }
-        case .table(let table)? where table.fields.isEmpty:
-            list = try table.array.map {
-                guard case .integer(let i) = $0 else {
-                    throw LunetError("option 'queries' for \(options.owner): 1-based indices expected, got a \($0.typeName)")
-                }
-                return LuaCall.zeroBased(i)
-            }
         case let value?:
-            throw LunetError("option 'queries' for \(options.owner): a count, a list of indices or an Int32 vector expected, got \(value.typeName)")
+            let notInteger = { (_: Int, item: LuaValue) -> Error in
+                LunetError("option 'queries' for \(options.owner): 1-based indices expected, got a \(item.typeName)")
+            }
+            guard let indices = try value.zeroBasedIndices(notInteger: notInteger) else {
+                throw LunetError("option 'queries' for \(options.owner): a count, a list of indices or an Int32 vector expected, got \(value.typeName)")
+            }
+            list = indices
         }
         if let wrong = list.first(where: { $0 < 0 || $0 >= count }) {
             throw LunetError("option 'queries' for \(options.owner): index \(wrong + 1) out of range for \(count) \(what)")
