@@ -71,17 +71,6 @@ enum DistBindings {
         },
     ])
 
-    /// The progress style of `train.fit` and `triplet.fit` for their option
-    /// `verbose` (0, 1 or 2; default 1): as asked in one process; under MPI
-    /// silent on all but the main rank, and lines rather than a bar (mpirun
-    /// gives ranks a pseudo-terminal even when its own output goes to a log file).
-    static func progressStyle(_ options: LuaOptions) throws -> ProgressReporter.Style {
-        let verbose = try options.integer("verbose", default: 1)
-        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for \(options.owner) must be 0, 1 or 2, got \(verbose)") }
-        guard Distributed.world.isMain else { return .silent }
-        return ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0 && !Distributed.isMultiRank)
-    }
-
     private static func floatBox(_ call: LuaCall, _ index: Int32) throws -> TensorBox {
         let box = try call.tensorBox(index)
         guard case .float = box.tensor else { throw call.typeError(index, expected: "Float32 tensor") }

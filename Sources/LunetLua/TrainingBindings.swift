@@ -45,8 +45,7 @@ enum TrainingBindings {
         fit.earlyStopping = try earlyStoppingOption(options)
         fit.checkpoint = try options.string("checkpoint")
         fit.distributed = try options.boolean("distributed")
-        fit.reporter = ProgressReporter(style: try DistBindings.progressStyle(options))  // under MPI: the main rank's lines
-        fit.reporter.width = terminalWidth()
+        fit.reporter = try progressReporter(options)
         if let onEpoch = try options.function("onEpoch") {
             fit.onEpoch = { epoch, record in
                 try keepsGoing(call, onEpoch) { call in
@@ -67,6 +66,21 @@ enum TrainingBindings {
             }
         }
         return fit
+    }
+
+    /// The progress of `train.fit` and `triplet.fit` for their option `verbose`
+    /// (0, 1 or 2; default 1): as asked in one process, a bar cut to the
+    /// terminal's width; under MPI silent on all but the main rank, and lines
+    /// rather than a bar (mpirun gives ranks a pseudo-terminal even when its
+    /// own output goes to a log file).
+    static func progressReporter(_ options: LuaOptions, unit: String = "epoch", rate: String = "img/s") throws -> ProgressReporter {
+        let verbose = try options.integer("verbose", default: 1)
+        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for \(options.owner) must be 0, 1 or 2, got \(verbose)") }
+        let style = Distributed.world.isMain
+            ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0 && !Distributed.isMultiRank) : .silent
+        let reporter = ProgressReporter(style: style, unit: unit, rate: rate)
+        reporter.width = terminalWidth()
+        return reporter
     }
 
     /// Columns of the terminal on standard output, if it is one.

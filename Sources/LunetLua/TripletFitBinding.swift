@@ -28,7 +28,7 @@ enum TripletFitBinding {
             seed: options.seed() ?? TripletBindings.freshSeed(),
             parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
         // Under MPI only the main rank prints; onRound runs on every rank.
-        trainer.reporter = ProgressReporter(style: try DistBindings.progressStyle(options), unit: "round", rate: "triplets/s")
+        trainer.reporter = try TrainingBindings.progressReporter(options, unit: "round", rate: "triplets/s")
         trainer.onRound = { (log: TripletRoundLog) in
             guard let onRound else { return }
             try call.callback(onRound) { call in
