@@ -35,8 +35,7 @@ public enum OneShot {
     public static func drawTasks(_ dataset: Dataset, way: Int, tasks: Int, seed: UInt64, withinGroup: Bool) throws -> [Task] {
         guard way >= 2 else { throw LunetError("oneshot.evaluate: way must be at least 2, got \(way)") }
         guard tasks >= 1 else { throw LunetError("oneshot.evaluate: tasks must be positive, got \(tasks)") }
-        var members = [[Int]](repeating: [], count: dataset.classCount)
-        for i in 0..<dataset.count { members[dataset.label(i)].append(i) }
+        let members = dataset.indicesByClass
         let pools = try classPools(dataset, members: members, way: way, withinGroup: withinGroup)
         var random = RandomGenerator(seed: seed)
         return (0..<tasks).map { _ in
