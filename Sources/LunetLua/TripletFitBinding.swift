@@ -45,29 +45,27 @@ enum TripletFitBinding {
         return 1
     }
 
+    /// A round's numbers under their Lua names: the fields of onRound's logs
+    /// and the lists of the returned history.
+    static var roundValues: [(name: String, value: KeyPath<TripletRoundLog, Double>)] {
+        [("loss", \.loss), ("active", \.activeFraction), ("mining", \.miningSeconds),
+         ("training", \.trainingSeconds), ("embedded", \.embeddedPerStep)]
+    }
+
     static func pushLog(_ call: LuaCall, _ log: TripletRoundLog) {
-        lua_createtable(call.L, 0, 7)
-        call.setField("loss") { call.push(log.loss) }
-        call.setField("active") { call.push(log.activeFraction) }
-        call.setField("mining") { call.push(log.miningSeconds) }
-        call.setField("training") { call.push(log.trainingSeconds) }
-        call.setField("embedded") { call.push(log.embeddedPerStep) }
+        lua_createtable(call.L, 0, Int32(roundValues.count + 2))
+        for (name, value) in roundValues { call.setField(name) { call.push(log[keyPath: value]) } }
         call.setField("steps") { call.push(log.steps) }
         if let warning = log.warning { call.setField("warning") { call.push(warning) } }
     }
 
     static func pushHistory(_ call: LuaCall, _ history: TripletHistory) {
-        lua_createtable(call.L, 0, 7)
-        func list(_ key: String, _ values: [Double]) {
-            var table = LuaTable()
-            table.array = values.map { .number($0) }
-            call.setField(key) { call.push(table) }
+        lua_createtable(call.L, 0, Int32(roundValues.count + 2))
+        for (name, value) in roundValues {
+            var list = LuaTable()
+            list.array = history.rounds.map { .number($0[keyPath: value]) }
+            call.setField(name) { call.push(list) }
         }
-        list("loss", history.rounds.map(\.loss))
-        list("active", history.rounds.map(\.activeFraction))
-        list("mining", history.rounds.map(\.miningSeconds))
-        list("training", history.rounds.map(\.trainingSeconds))
-        list("embedded", history.rounds.map(\.embeddedPerStep))
         call.setField("warnings") { call.push(list: history.rounds.compactMap(\.warning)) }
         call.setField("stopReason") { call.push(history.stopReason) }
     }
