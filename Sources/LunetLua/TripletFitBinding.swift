@@ -25,7 +25,7 @@ enum TripletFitBinding {
             network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
             loss: TripletLoss(margin: margin, distance: distance), batch: options.integer("batch", default: 64),
             steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
-            seed: options.seed() ?? TripletBindings.freshSeed(),
+            seed: options.seed() ?? GlobalRandom.makeSeed(),
             parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
         // Under MPI only the main rank prints; onRound runs on every rank.
         trainer.reporter = try TrainingBindings.progressReporter(options, unit: "round", rate: "triplets/s")
