@@ -84,6 +84,11 @@ public struct LuaOptions {
         return s
     }
 
+    /// A file or folder path: a string without NUL bytes (`FilePath.checked`, as `call.path`).
+    public func path(_ key: String) throws -> String? {
+        try string(key).map { try FilePath.checked($0) }
+    }
+
     /// A string from a fixed set of choices.
     public func choice(_ key: String, _ choices: [String], default fallback: String) throws -> String {
         guard let s = try string(key) else { return fallback }

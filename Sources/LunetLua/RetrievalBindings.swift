@@ -64,7 +64,7 @@ enum RetrievalBindings {
         LuaFunction("figure", "retrieval.figure(set, result, path[, {queries=all, classNames=true}])", "Writes a PNG (atomically): one row per query of a retrieval.search result over set's images, the query then its results, framed green when the label matches the query's and red otherwise; queries picks rows of the result (a count n or a list of 1-based rows).") { call in
             let dataset = try call.dataset(1)
             let (queries, results) = try searchResult(call, 2)
-            let path = try call.string(3)
+            let path = try call.path(3)
             let options = try call.options(4, for: "retrieval.figure", allowed: ["queries", "classNames"])
             let rows = try queryList(options, count: queries.count, what: "rows of the result")
             let figure = try RetrievalFigure(dataset: dataset, queries: rows.map { queries[$0] }, results: rows.map { results[$0] },

@@ -43,7 +43,7 @@ enum TrainingBindings {
         fit.validation = try options.object("validation", DatasetBox.self, expected: "Dataset")?.dataset
         fit.metrics = try metricsOption(options)
         fit.earlyStopping = try earlyStoppingOption(options)
-        fit.checkpoint = try options.string("checkpoint")
+        fit.checkpoint = try options.path("checkpoint")
         fit.distributed = try options.boolean("distributed")
         fit.reporter = try progressReporter(options)
         if let onEpoch = try options.function("onEpoch") {
