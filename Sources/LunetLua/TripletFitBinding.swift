@@ -18,8 +18,7 @@ enum TripletFitBinding {
         let optimizer = try options.object("optimizer", Optimizer.self, expected: "optimizer")
             ?? Adam(module: network, learningRate: 1e-3)
         let onRound = try options.function("onRound")
-        let margin = try options.float("margin", default: 0.2)
-        guard margin >= 0, margin.isFinite else { throw LunetError("option 'margin' for triplet.fit: a non-negative number expected, got \(margin)") }
+        let margin = try options.float("margin", in: .nonNegative, default: 0.2)
         let distance = TripletLoss.Distance(rawValue: try options.choice("distance", TripletLoss.Distance.allCases.map(\.rawValue), default: "squared"))!
         let trainer = try TripletTrainer(
             network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
