@@ -30,7 +30,7 @@ enum DataBindings {
         LuaFunction("fashionmnist", "data.fashionmnist([{split='train'|'test', path=}])", "Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist): 1x28x28 images, 10 named classes.") { call in
             let options = try call.options(1, for: "data.fashionmnist", allowed: ["split", "path"])
             call.push(try IDXDataset.fashionMNIST(split: try options.choice("split", ["train", "test"], default: "train"),
-                                                  folder: try options.string("path").map { try FilePath.checked($0) } ?? IDXDataset.fashionMNISTFolder))
+                                                  folder: try options.path("path") ?? IDXDataset.fashionMNISTFolder))
             return 1
         },
         LuaFunction("imagefolder", "data.imagefolder(path[, {channels=}])", "A dataset from <class>/<image> PNG or JPEG files of one size (folder or zip); channels 1 or 3, by default the first image's.") { call in

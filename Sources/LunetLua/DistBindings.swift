@@ -30,22 +30,12 @@ enum DistBindings {
             guard let operation = ReduceOperation(rawValue: name) else {
                 throw call.argumentError(2, "'sum', 'mean' or 'max' expected, got '\(name)'")
             }
-            guard case .float(var tensor) = box.tensor else { throw call.typeError(1, expected: "Float32 tensor") }
-            box.tensor = .float(Tensor(scalar: 0))  // drop the box's reference so the reduction writes in place
-            defer { box.tensor = .float(tensor) }
-            try Distributed.world.allReduce(&tensor, operation)
-            lua_pushvalue(call.L, 1)
-            return 1
+            return try inPlace(call, box) { try Distributed.world.allReduce(&$0, operation) }
         },
         LuaFunction("broadcast", "dist.broadcast(x[, root])", "Replaces the Float32 tensor x, in place on every rank, by its value on rank root (default 1, the main rank); returns x.") { call in
             let box = try floatBox(call, 1)
             let root = try rootRank(call, 2)
-            guard case .float(var tensor) = box.tensor else { throw call.typeError(1, expected: "Float32 tensor") }
-            box.tensor = .float(Tensor(scalar: 0))
-            defer { box.tensor = .float(tensor) }
-            try Distributed.world.broadcast(&tensor, root: root)
-            lua_pushvalue(call.L, 1)
-            return 1
+            return try inPlace(call, box) { try Distributed.world.broadcast(&$0, root: root) }
         },
         LuaFunction("shard", "dist.shard(count)", "This rank's slice of a global batch of count items: the 1-based first item and the number of items (balanced; may be 0).") { call in
             let count = try call.integer(1)
@@ -71,19 +61,22 @@ enum DistBindings {
         },
     ])
 
-    /// The progress style of `train.fit` and `triplet.fit` for `verbose`: as
-    /// asked in one process; under MPI silent on all but the main rank, and
-    /// lines rather than a bar (mpirun gives ranks a pseudo-terminal even when
-    /// its own output goes to a log file).
-    static func progressStyle(verbose: Int) -> ProgressReporter.Style {
-        guard Distributed.world.isMain else { return .silent }
-        return ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0 && !Distributed.isMultiRank)
-    }
-
     private static func floatBox(_ call: LuaCall, _ index: Int32) throws -> TensorBox {
         let box = try call.tensorBox(index)
         guard case .float = box.tensor else { throw call.typeError(index, expected: "Float32 tensor") }
         return box
+    }
+
+    /// Runs a collective on the Float32 tensor of `box` (argument 1) in place
+    /// and returns that same userdata. The box lets go of its reference
+    /// meanwhile, so the storage is uniquely held and not copied on write.
+    private static func inPlace(_ call: LuaCall, _ box: TensorBox, _ collective: (inout Tensor<Float>) throws -> Void) throws -> Int32 {
+        guard case .float(var tensor) = box.tensor else { throw call.typeError(1, expected: "Float32 tensor") }
+        box.tensor = .float(Tensor(scalar: 0))
+        defer { box.tensor = .float(tensor) }
+        try collective(&tensor)
+        lua_pushvalue(call.L, 1)
+        return 1
     }
 
     /// A 1-based rank argument (default 1), returned 0-based.

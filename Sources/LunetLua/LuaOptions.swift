@@ -84,6 +84,11 @@ public struct LuaOptions {
         return s
     }
 
+    /// A file or folder path: a string without NUL bytes (`FilePath.checked`, as `call.path`).
+    public func path(_ key: String) throws -> String? {
+        try string(key).map { try FilePath.checked($0) }
+    }
+
     /// A string from a fixed set of choices.
     public func choice(_ key: String, _ choices: [String], default fallback: String) throws -> String {
         guard let s = try string(key) else { return fallback }
@@ -97,6 +102,21 @@ public struct LuaOptions {
         guard let value = values[key] else { return nil }
         guard case .table(let t) = value else { throw wrongType(key, "table", value) }
         return t
+    }
+
+    /// A boxed object of type `T` (a criterion, an optimizer, a sampler box),
+    /// nil when absent; anything else an error naming `expected`.
+    public func object<T>(_ key: String, _ type: T.Type, expected: String) throws -> T? {
+        guard let value = values[key] else { return nil }
+        guard case .object(let object) = value, let typed = object as? T else { throw wrongType(key, expected, value) }
+        return typed
+    }
+
+    /// A Lua function (a callback), nil when absent.
+    public func function(_ key: String) throws -> LuaReference? {
+        guard let value = values[key] else { return nil }
+        guard case .function(let function) = value else { throw wrongType(key, "function", value) }
+        return function
     }
 
     /// A float as Lua's `tostring` shows it (`2.5`, `1.0e+20`, `-nan`).

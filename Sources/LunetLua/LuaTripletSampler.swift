@@ -45,17 +45,10 @@ final class LuaTripletSampler: TripletSampler, LuaNamed {
 
     /// 0-based positions from a returned table or Int32 tensor of 1-based ones.
     private func indices(_ call: LuaCall, _ index: Int32, _ role: String) throws -> [Int] {
-        if let box = call.boxedObject(at: index) as? TensorBox, case .int(let t) = box.tensor, t.rank == 1 {
-            return t.scalars.map { Int($0) - 1 }
+        let notInteger = { (k: Int, item: LuaValue) -> Error in
+            LunetError("triplet.sampler: \(role)[\(k)] must be an integer index, got \(item.typeName)")
         }
-        if call.type(at: index) == LUA_TTABLE, case .table(let table) = try call.value(index), table.fields.isEmpty {
-            return try table.array.enumerated().map { k, value in
-                guard case .integer(let i) = value else {
-                    throw LunetError("triplet.sampler: \(role)[\(k + 1)] must be an integer index, got \(value.typeName)")
-                }
-                return LuaCall.zeroBased(i)
-            }
-        }
+        if let list = try call.value(index).zeroBasedIndices(notInteger: notInteger) { return list }
         throw LunetError("triplet.sampler: the function must return anchors, positives and negatives as tables or Int32 tensors of 1-based indices; \(role) is \(call.typeName(at: index))")
     }
 }

@@ -50,6 +50,26 @@ public indirect enum LuaValue {
     }
 }
 
+extension LuaValue {
+    /// Positions given 1-based, as an Int32 vector or a list of integers
+    /// (`{3, 1, 2}`, `2.0` counting as 2), made 0-based: the one conversion of
+    /// index lists. Nil when the value is neither; `notInteger(k, item)` is the
+    /// caller's error for item k (1-based) of a list that is not an integer.
+    func zeroBasedIndices(notInteger: (Int, LuaValue) -> Error) throws -> [Int]? {
+        switch self {
+        case .tensor(.int(let t)) where t.rank == 1:
+            return t.scalars.map { Int($0) - 1 }  // Int32 widened: cannot overflow
+        case .table(let table) where table.fields.isEmpty:
+            return try table.array.enumerated().map { k, item in
+                guard let i = item.integerValue else { throw notInteger(k + 1, item) }
+                return LuaCall.zeroBased(i)
+            }
+        default:
+            return nil
+        }
+    }
+}
+
 /// A Lua table's array part (1...n) and its string keys.
 public struct LuaTable {
     public var array: [LuaValue] = []

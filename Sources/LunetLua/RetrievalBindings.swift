@@ -64,7 +64,7 @@ enum RetrievalBindings {
         LuaFunction("figure", "retrieval.figure(set, result, path[, {queries=all, classNames=true}])", "Writes a PNG (atomically): one row per query of a retrieval.search result over set's images, the query then its results, framed green when the label matches the query's and red otherwise; queries picks rows of the result (a count n or a list of 1-based rows).") { call in
             let dataset = try call.dataset(1)
             let (queries, results) = try searchResult(call, 2)
-            let path = try call.string(3)
+            let path = try call.path(3)
             let options = try call.options(4, for: "retrieval.figure", allowed: ["queries", "classNames"])
             let rows = try queryList(options, count: queries.count, what: "rows of the result")
             let figure = try RetrievalFigure(dataset: dataset, queries: rows.map { queries[$0] }, results: rows.map { results[$0] },
@@ -109,17 +109,14 @@ enum RetrievalBindings {
                 throw LunetError("option 'queries' for \(options.owner): \(n) queries asked for, but there are \(count) \(what)")
             }
             return Array(0..<n)
-        case .tensor(.int(let t))? where t.rank == 1:
-            list = t.scalars.map { Int($0) - 1 }
-        case .table(let table)? where table.fields.isEmpty:
-            list = try table.array.map {
-                guard case .integer(let i) = $0 else {
-                    throw LunetError("option 'queries' for \(options.owner): 1-based indices expected, got a \($0.typeName)")
-                }
-                return LuaCall.zeroBased(i)
-            }
         case let value?:
-            throw LunetError("option 'queries' for \(options.owner): a count, a list of indices or an Int32 vector expected, got \(value.typeName)")
+            let notInteger = { (_: Int, item: LuaValue) -> Error in
+                LunetError("option 'queries' for \(options.owner): 1-based indices expected, got a \(item.typeName)")
+            }
+            guard let indices = try value.zeroBasedIndices(notInteger: notInteger) else {
+                throw LunetError("option 'queries' for \(options.owner): a count, a list of indices or an Int32 vector expected, got \(value.typeName)")
+            }
+            list = indices
         }
         if let wrong = list.first(where: { $0 < 0 || $0 >= count }) {
             throw LunetError("option 'queries' for \(options.owner): index \(wrong + 1) out of range for \(count) \(what)")

@@ -15,7 +15,7 @@ enum TrainingBindings {
             let data = try call.dataset(2)
             let options = try call.options(3, for: "train.fit", allowed: fitOptions)
             let loss = try lossOption(options)
-            let optimizer = try optimizerOption(options) ?? Adam(module: model)
+            let optimizer = try options.object("optimizer", Optimizer.self, expected: "optimizer") ?? Adam(module: model)
             let trainer = try Trainer(model: model, loss: loss, optimizer: optimizer, options: fitOptions(call, options))
             push(call, try trainer.fit(data))
             return 1
@@ -40,16 +40,13 @@ enum TrainingBindings {
         fit.epochs = try options.integer("epochs", default: 1)
         fit.shuffle = try options.boolean("shuffle", default: true)
         fit.seed = try options.seed()
-        fit.validation = try datasetOption(options, "validation")
+        fit.validation = try options.object("validation", DatasetBox.self, expected: "Dataset")?.dataset
         fit.metrics = try metricsOption(options)
         fit.earlyStopping = try earlyStoppingOption(options)
-        fit.checkpoint = try options.string("checkpoint")
-        let verbose = try options.integer("verbose", default: 1)
-        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for train.fit must be 0, 1 or 2, got \(verbose)") }
+        fit.checkpoint = try options.path("checkpoint")
         fit.distributed = try options.boolean("distributed")
-        fit.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose))  // under MPI: the main rank's lines
-        fit.reporter.width = terminalWidth()
-        if let onEpoch = try functionOption(options, "onEpoch") {
+        fit.reporter = try progressReporter(options)
+        if let onEpoch = try options.function("onEpoch") {
             fit.onEpoch = { epoch, record in
                 try keepsGoing(call, onEpoch) { call in
                     call.push(epoch + 1)
@@ -58,7 +55,7 @@ enum TrainingBindings {
                 }
             }
         }
-        if let onBatch = try functionOption(options, "onBatch") {
+        if let onBatch = try options.function("onBatch") {
             fit.onBatch = { epoch, batch, values in
                 try keepsGoing(call, onBatch) { call in
                     call.push(batch + 1)
@@ -69,6 +66,21 @@ enum TrainingBindings {
             }
         }
         return fit
+    }
+
+    /// The progress of `train.fit` and `triplet.fit` for their option `verbose`
+    /// (0, 1 or 2; default 1): as asked in one process, a bar cut to the
+    /// terminal's width; under MPI silent on all but the main rank, and lines
+    /// rather than a bar (mpirun gives ranks a pseudo-terminal even when its
+    /// own output goes to a log file).
+    static func progressReporter(_ options: LuaOptions, unit: String = "epoch", rate: String = "img/s") throws -> ProgressReporter {
+        let verbose = try options.integer("verbose", default: 1)
+        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for \(options.owner) must be 0, 1 or 2, got \(verbose)") }
+        let style = Distributed.world.isMain
+            ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0 && !Distributed.isMultiRank) : .silent
+        let reporter = ProgressReporter(style: style, unit: unit, rate: rate)
+        reporter.width = terminalWidth()
+        return reporter
     }
 
     /// Columns of the terminal on standard output, if it is one.
@@ -86,35 +98,7 @@ enum TrainingBindings {
     }
 
     static func lossOption(_ options: LuaOptions) throws -> Loss {
-        guard let value = options.values["loss"] else { return CrossEntropyLoss() }
-        guard case .object(let object) = value, let loss = object as? Loss else {
-            throw LunetError("option 'loss' for \(options.owner): nn criterion expected, got \(value.typeName)")
-        }
-        return loss
-    }
-
-    static func optimizerOption(_ options: LuaOptions) throws -> Optimizer? {
-        guard let value = options.values["optimizer"] else { return nil }
-        guard case .object(let object) = value, let optimizer = object as? Optimizer else {
-            throw LunetError("option 'optimizer' for \(options.owner): optimizer expected, got \(value.typeName)")
-        }
-        return optimizer
-    }
-
-    static func datasetOption(_ options: LuaOptions, _ key: String) throws -> Dataset? {
-        guard let value = options.values[key] else { return nil }
-        guard case .object(let object) = value, let box = object as? DatasetBox else {
-            throw LunetError("option '\(key)' for \(options.owner): Dataset expected, got \(value.typeName)")
-        }
-        return box.dataset
-    }
-
-    static func functionOption(_ options: LuaOptions, _ key: String) throws -> LuaReference? {
-        guard let value = options.values[key] else { return nil }
-        guard case .function(let function) = value else {
-            throw LunetError("option '\(key)' for \(options.owner): function expected, got \(value.typeName)")
-        }
-        return function
+        try options.object("loss", Loss.self, expected: "nn criterion") ?? CrossEntropyLoss()
     }
 
     static func metricsOption(_ options: LuaOptions) throws -> [ClassificationMetric] {

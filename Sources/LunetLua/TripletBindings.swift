@@ -21,7 +21,7 @@ final class TripletSamplerBox: LuaNamed {
             return direct.context
         }
         let context = try TripletContext(dataset: dataset, embedding: network.map { .network($0) },
-                                         seed: TripletBindings.freshSeed())
+                                         seed: GlobalRandom.makeSeed())
         context.begin(step: 1)
         direct = (context, dataset.images, network)
         return context
@@ -89,12 +89,6 @@ enum TripletBindings {
             return 1
         },
     ])
-
-    /// A seed from the global stream (`tensor.manualSeed`) when none is given.
-    static func freshSeed() -> UInt64 {
-        var generator = GlobalRandom.makeGenerator()
-        return generator.next()
-    }
 
     static func push(_ call: LuaCall, _ sampler: TripletSampler) -> Int32 {
         call.pushObject(TripletSamplerBox(sampler), metatable: TripletSamplerBox.metatable)

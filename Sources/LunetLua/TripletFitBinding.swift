@@ -13,37 +13,21 @@ enum TripletFitBinding {
         let network = try call.object(1, Module.self, expected: "nn module")
         let dataset = try call.dataset(2)
         let options = try call.options(3, for: "triplet.fit", allowed: allowed)
-        let samplerBox: TripletSamplerBox
-        switch options.values["sampler"] {
-        case nil: samplerBox = TripletSamplerBox(RandomTripletSampler())
-        case .object(let object as TripletSamplerBox): samplerBox = object
-        case let other?: throw LunetError("option 'sampler' for triplet.fit: triplet sampler expected, got \(other.typeName)")
-        }
-        let optimizer: Optimizer
-        switch options.values["optimizer"] {
-        case nil: optimizer = try Adam(module: network, learningRate: 1e-3)
-        case .object(let object as Optimizer): optimizer = object
-        case let other?: throw LunetError("option 'optimizer' for triplet.fit: optimizer expected, got \(other.typeName)")
-        }
-        var onRound: LuaReference?
-        switch options.values["onRound"] {
-        case nil: break
-        case .function(let function): onRound = function
-        case let other?: throw LunetError("option 'onRound' for triplet.fit: function expected, got \(other.typeName)")
-        }
-        let margin = try options.float("margin", default: 0.2)
-        guard margin >= 0, margin.isFinite else { throw LunetError("option 'margin' for triplet.fit: a non-negative number expected, got \(margin)") }
+        let samplerBox = try options.object("sampler", TripletSamplerBox.self, expected: "triplet sampler")
+            ?? TripletSamplerBox(RandomTripletSampler())
+        let optimizer = try options.object("optimizer", Optimizer.self, expected: "optimizer")
+            ?? Adam(module: network, learningRate: 1e-3)
+        let onRound = try options.function("onRound")
+        let margin = try options.float("margin", in: .nonNegative, default: 0.2)
         let distance = TripletLoss.Distance(rawValue: try options.choice("distance", TripletLoss.Distance.allCases.map(\.rawValue), default: "squared"))!
         let trainer = try TripletTrainer(
             network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
             loss: TripletLoss(margin: margin, distance: distance), batch: options.integer("batch", default: 64),
             steps: options.integer("steps", default: 100), rounds: options.integer("rounds", default: 5),
-            seed: options.seed() ?? TripletBindings.freshSeed(),
+            seed: options.seed() ?? GlobalRandom.makeSeed(),
             parallel: DataParallel.make(for: network, enabled: options.boolean("distributed")))
-        let verbose = try options.integer("verbose", default: 1)
-        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for triplet.fit must be 0, 1 or 2, got \(verbose)") }
         // Under MPI only the main rank prints; onRound runs on every rank.
-        trainer.reporter = ProgressReporter(style: DistBindings.progressStyle(verbose: verbose), unit: "round", rate: "triplets/s")
+        trainer.reporter = try TrainingBindings.progressReporter(options, unit: "round", rate: "triplets/s")
         trainer.onRound = { (log: TripletRoundLog) in
             guard let onRound else { return }
             try call.callback(onRound) { call in
@@ -60,29 +44,27 @@ enum TripletFitBinding {
         return 1
     }
 
+    /// A round's numbers under their Lua names: the fields of onRound's logs
+    /// and the lists of the returned history.
+    static var roundValues: [(name: String, value: KeyPath<TripletRoundLog, Double>)] {
+        [("loss", \.loss), ("active", \.activeFraction), ("mining", \.miningSeconds),
+         ("training", \.trainingSeconds), ("embedded", \.embeddedPerStep)]
+    }
+
     static func pushLog(_ call: LuaCall, _ log: TripletRoundLog) {
-        lua_createtable(call.L, 0, 7)
-        call.setField("loss") { call.push(log.loss) }
-        call.setField("active") { call.push(log.activeFraction) }
-        call.setField("mining") { call.push(log.miningSeconds) }
-        call.setField("training") { call.push(log.trainingSeconds) }
-        call.setField("embedded") { call.push(log.embeddedPerStep) }
+        lua_createtable(call.L, 0, Int32(roundValues.count + 2))
+        for (name, value) in roundValues { call.setField(name) { call.push(log[keyPath: value]) } }
         call.setField("steps") { call.push(log.steps) }
         if let warning = log.warning { call.setField("warning") { call.push(warning) } }
     }
 
     static func pushHistory(_ call: LuaCall, _ history: TripletHistory) {
-        lua_createtable(call.L, 0, 7)
-        func list(_ key: String, _ values: [Double]) {
-            var table = LuaTable()
-            table.array = values.map { .number($0) }
-            call.setField(key) { call.push(table) }
+        lua_createtable(call.L, 0, Int32(roundValues.count + 2))
+        for (name, value) in roundValues {
+            var list = LuaTable()
+            list.array = history.rounds.map { .number($0[keyPath: value]) }
+            call.setField(name) { call.push(list) }
         }
-        list("loss", history.rounds.map(\.loss))
-        list("active", history.rounds.map(\.activeFraction))
-        list("mining", history.rounds.map(\.miningSeconds))
-        list("training", history.rounds.map(\.trainingSeconds))
-        list("embedded", history.rounds.map(\.embeddedPerStep))
         call.setField("warnings") { call.push(list: history.rounds.compactMap(\.warning)) }
         call.setField("stopReason") { call.push(history.stopReason) }
     }

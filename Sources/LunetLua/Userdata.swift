@@ -112,18 +112,11 @@ extension LuaCall {
     /// 1-based positions from Lua, as an Int32 tensor or a table of integers,
     /// returned 0-based.
     public func indices(_ index: Int32, name: String = "indices") throws -> [Int] {
-        if let box = boxedObject(at: index) as? TensorBox {
-            guard case .int(let t) = box.tensor, t.rank == 1 else {
-                throw typeError(index, expected: "Int32 tensor of rank 1 or table of indices")
-            }
-            return t.scalars.map { Int($0) - 1 }  // Int32 widened: cannot overflow
+        let value = try value(index)
+        if let list = try value.zeroBasedIndices(notInteger: { _, item in argumentError(index, "\(name) must be integers, got \(describe(item))") }) {
+            return list
         }
-        guard case .table(let table) = try value(index), table.fields.isEmpty else {
-            throw typeError(index, expected: "table of indices")
-        }
-        return try table.array.map {
-            guard let i = $0.integerValue else { throw argumentError(index, "\(name) must be integers, got \(describe($0))") }
-            return LuaCall.zeroBased(i)
-        }
+        if case .tensor = value { throw typeError(index, expected: "Int32 tensor of rank 1 or table of indices") }
+        throw typeError(index, expected: "table of indices")
     }
 }

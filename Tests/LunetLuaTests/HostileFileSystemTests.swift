@@ -42,6 +42,11 @@ final class HostileFileSystemTests: LuaTestCase {
         assertError("data.fashionmnist{path = \(path)}", "test:1: path '\(shown)' contains a NUL byte")
         assertError("data.dataset(tensor.zeros({1, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(1, {dtype = 'int32'})):save(\(path))",
                     "test:1: bad argument #1 to 'save' (path '\(shown)' contains a NUL byte)")
+        let set = "local ds = data.dataset(tensor.zeros({2, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(2, {dtype = 'int32'}))\n"
+        assertError(set + "retrieval.figure(ds, retrieval.search(tensor.ones(2, 2), {k = 1}), \(path))",
+                    "test:2: bad argument #3 to 'figure' (path '\(shown)' contains a NUL byte)")
+        assertError(set + "train.fit(nn.Sequential{nn.Flatten()}, ds, {checkpoint = \(path)})",
+                    "test:2: path '\(shown)' contains a NUL byte")
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/b"))
     }
 

@@ -54,6 +54,15 @@ final class RetrievalBindingsTests: LuaTestCase {
             """), ["5", "12", "3", "true", "true"])
     }
 
+    /// Query lists are read as every index list is: `2.0` is the integer 2.
+    func testQueriesAcceptIntegerValuedFloats() throws {
+        XCTAssertEqual(try run(line + """
+            local a = retrieval.search(points, {queries = {2.0, 4}, k = 1})
+            local b = retrieval.search(points, {queries = tensor.from({2, 4}, {dtype = 'int32'}), k = 1})
+            return tostring(a.indices:equal(b.indices)), a.queries:get(2)
+            """), ["true", "4"])
+    }
+
     func testErrors() {
         assertError(line + "retrieval.search(points, {k = 6})",
                     "test:1: k = 6 is more than the 5 codes each query can be compared with (N - 1 with excludeSelf)")
@@ -63,6 +72,10 @@ final class RetrievalBindingsTests: LuaTestCase {
                     "test:1: option 'queries' for retrieval.search: 7 queries asked for, but there are 6 codes")
         assertError(line + "retrieval.search(points, {queries = {0}})",
                     "test:1: option 'queries' for retrieval.search: index 0 out of range for 6 codes")
+        assertError(line + "retrieval.search(points, {queries = {1, 2.5}})",
+                    "test:1: option 'queries' for retrieval.search: 1-based indices expected, got a number")
+        assertError(line + "retrieval.search(points, {queries = 'all'})",
+                    "test:1: option 'queries' for retrieval.search: a count, a list of indices or an Int32 vector expected, got string")
         assertError(line + "retrieval.search(points, {kk = 2})",
                     "test:1: unknown option 'kk' for retrieval.search (did you mean 'k'?)")
         assertError("retrieval.search(tensor.zeros({2, 3, 4}))",

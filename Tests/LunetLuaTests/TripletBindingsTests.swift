@@ -121,14 +121,18 @@ final class TripletBindingsTests: LuaTestCase {
         try setUpOmniglot()
         let result = try eval("""
             (function()
-              local rounds = {}
+              local rounds, seen = {}, {}
               local h = triplet.fit(net, ds, {sampler = triplet.hardest(), batch = 16, steps = 8, rounds = 3, seed = 2,
-                optimizer = opt, verbose = 0, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps) end})
-              return #h.loss, h.loss[3] < h.loss[1], h.active[1] > 0, h.mining[1] > 0, h.embedded[1] > 16, table.concat(rounds, " "), h.stopReason
+                optimizer = opt, verbose = 0, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps); seen[r] = logs end})
+              local same = true  -- onRound's logs are the history's lists at that round
+              for _, key in ipairs({'loss', 'active', 'mining', 'training', 'embedded'}) do same = same and seen[2][key] == h[key][2] end
+              return #h.loss, h.loss[3] < h.loss[1], h.active[1] > 0, h.mining[1] > 0, h.embedded[1] > 16, table.concat(rounds, " "), h.stopReason, same
             end)()
             """)
-        XCTAssertEqual(result, ["3", "true", "true", "true", "true", "1:8 2:8 3:8", "completed"])
+        XCTAssertEqual(result, ["3", "true", "true", "true", "true", "1:8 2:8 3:8", "completed", "true"])
         assertError("triplet.fit(net, ds, {sampler = 3})", "test:1: option 'sampler' for triplet.fit: triplet sampler expected, got number")
+        assertError("triplet.fit(net, ds, {margin = -1})", "test:1: triplet.fit: margin must be a non-negative number, got -1")
+        assertError("triplet.fit(net, ds, {margin = 0/0})", "test:1: triplet.fit: margin must be a non-negative number, got -nan")
         assertError("triplet.fit(net, ds, {batchsize = 3})", "test:1: unknown option 'batchsize' for triplet.fit (did you mean 'batch'?)")
     }
 

@@ -87,6 +87,13 @@ final class DataEngineTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.splitBounds([0.9, 0.2], count: 9))
     }
 
+    func testIndicesByClassListEveryClassInOrder() throws {
+        let dataset = try Dataset(images: Tensor<UInt8>.zeros([6, 1, 1, 1]),
+                                  labels: Tensor<Int32>(shape: [6], scalars: [2, 0, 2, 0, 0, 2]), classes: ["a", "b", "c"])
+        XCTAssertEqual(dataset.indicesByClass, [[1, 3, 4], [], [0, 2, 5]])
+        XCTAssertEqual(try dataset.indices(ofClass: 2), dataset.indicesByClass[2])
+    }
+
     func testSeededPermutationsRepeat() {
         var a = RandomGenerator(seed: 42), b = RandomGenerator(seed: 42)
         let first = Dataset.permutation(50, generator: &a)

@@ -67,4 +67,20 @@ final class EarlyStoppingTests: XCTestCase {
         XCTAssertEqual(model.parameters.flatMap(\.value.scalars) + model.namedBuffers.flatMap(\.1.scalars), saved[1])
         XCTAssertNotEqual(saved[1], saved[3])
     }
+
+    /// When no epoch improves (NaN values), restoreBest keeps the first epoch's weights.
+    func testRestoreBestWithoutImprovementKeepsTheFirstEpoch() throws {
+        let model = Sequential([try Linear(3, 2, seed: 1)])
+        let stopping = try EarlyStopping(patience: 5, restoreBest: true)
+        var first: [Float] = []
+        for epoch in 0..<3 {
+            for parameter in model.parameters {
+                parameter.value.storage.pointer.update(repeating: Float(epoch) + 0.5, count: parameter.value.count)
+            }
+            if epoch == 0 { first = model.parameters.flatMap(\.value.scalars) }
+            XCTAssertFalse(stopping.epochEnded(epoch, value: .nan, model: model))
+        }
+        try stopping.trainingEnded(model: model)
+        XCTAssertEqual(model.parameters.flatMap(\.value.scalars), first)
+    }
 }

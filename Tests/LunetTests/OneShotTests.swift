@@ -44,6 +44,14 @@ final class OneShotTests: XCTestCase {
         XCTAssertEqual(result.standardError, (result.accuracy * (1 - result.accuracy) / 40).squareRoot(), accuracy: 1e-12)
     }
 
+    /// Query (5, 4): nearest (1, 0) by Euclidean distance, (10, 10) by angle.
+    func testCosineComparesDirectionsNotLengths() throws {
+        let run = OneShotRun(name: "run1", support: try Tensor<UInt8>(shape: [2, 1, 1, 2], scalars: [1, 0, 10, 10]),
+                             query: try Tensor<UInt8>(shape: [1, 1, 1, 2], scalars: [5, 4]), answers: [1])
+        XCTAssertEqual(try OneShot.runs(.pixels, [run], distance: .euclidean).correct, 0)
+        XCTAssertEqual(try OneShot.runs(.pixels, [run], distance: .cosine).correct, 1)
+    }
+
     func testBadTaskShapesAreClearErrors() throws {
         let dataset = try TripletFixtures.characters(3)
         XCTAssertThrowsError(try OneShot.evaluate(.pixels, dataset, way: 5, tasks: 1)) { error in

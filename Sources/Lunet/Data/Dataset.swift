@@ -83,6 +83,16 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// Positions (0-based, ascending) of every class's images, by class: one
+    /// pass over the labels, for samplers and tasks that draw by class.
+    public var indicesByClass: [[Int]] {
+        var members = [[Int]](repeating: [], count: classCount)
+        labels.withUnsafeBufferPointer { labels in
+            for (i, label) in labels.enumerated() { members[Int(label)].append(i) }
+        }
+        return members
+    }
+
     /// The 0-based label of a class given by name.
     public func classIndex(named name: String) throws -> Int {
         guard let index = classes.firstIndex(of: name) else {

@@ -71,4 +71,11 @@ public enum GlobalRandom {
     public static func makeGenerator() -> RandomGenerator {
         generator.split()
     }
+
+    /// A seed drawn from the global stream, for an unseeded call to an engine
+    /// that takes a seed (`triplet.fit` without `seed`).
+    public static func makeSeed() -> UInt64 {
+        var fresh = makeGenerator()
+        return fresh.next()
+    }
 }

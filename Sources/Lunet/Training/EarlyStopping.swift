@@ -31,13 +31,15 @@ public final class EarlyStopping {
 
     /// Called after each epoch (0-based) with its monitored value; true when training should stop.
     public func epochEnded(_ epoch: Int, value: Double, model: Module) -> Bool {
-        if restoreBest, bestWeights == nil { bestWeights = ModelSnapshot(of: model) }
         wait += 1
         if monitor.record(value, epoch: epoch) {
             if restoreBest { bestWeights = ModelSnapshot(of: model) }
             wait = 0
             return false
         }
+        // Keras keeps the first epoch's weights when nothing improved (a NaN
+        // first value); one copy of the weights per improvement, not two.
+        if restoreBest, bestWeights == nil { bestWeights = ModelSnapshot(of: model) }
         return wait >= patience && epoch > 0
     }
 

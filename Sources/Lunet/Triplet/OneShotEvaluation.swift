@@ -35,8 +35,7 @@ public enum OneShot {
     public static func drawTasks(_ dataset: Dataset, way: Int, tasks: Int, seed: UInt64, withinGroup: Bool) throws -> [Task] {
         guard way >= 2 else { throw LunetError("oneshot.evaluate: way must be at least 2, got \(way)") }
         guard tasks >= 1 else { throw LunetError("oneshot.evaluate: tasks must be positive, got \(tasks)") }
-        var members = [[Int]](repeating: [], count: dataset.classCount)
-        for i in 0..<dataset.count { members[dataset.label(i)].append(i) }
+        let members = dataset.indicesByClass
         let pools = try classPools(dataset, members: members, way: way, withinGroup: withinGroup)
         var random = RandomGenerator(seed: seed)
         return (0..<tasks).map { _ in
@@ -108,19 +107,9 @@ public enum OneShot {
         return Result(correct: total - errors.reduce(0, +), tasks: total, errorsPerRun: errors)
     }
 
-    /// Rows as they are compared: L2-normalized for the cosine distance.
+    /// Rows as they are compared: L2-normalized for the cosine distance (zero rows stay zero).
     static func prepared(_ codes: Tensor<Float>, _ distance: Distance) throws -> Tensor<Float> {
-        guard distance == .cosine else { return codes }
-        let norms = PairwiseDistances.rowSquaredNorms(codes)
-        var result = codes
-        let width = codes.shape[1]
-        result.withUnsafeMutableBufferPointer { e in
-            for (i, norm) in norms.enumerated() where norm > 0 {
-                let scale = 1 / norm.squareRoot()
-                for j in i * width..<(i + 1) * width { e[j] *= scale }
-            }
-        }
-        return result
+        distance == .cosine ? try codes.rowNormalized() : codes
     }
 
     /// Position in `support` of the row nearest row `query` (squared Euclidean, first on ties).

@@ -31,10 +31,7 @@ public final class TripletContext {
         self.dataset = dataset
         self.embedding = embedding
         random = RandomGenerator(seed: seed)
-        var members = [[Int]](repeating: [], count: dataset.classCount)
-        dataset.labels.withUnsafeBufferPointer { labels in
-            for (i, label) in labels.enumerated() { members[Int(label)].append(i) }
-        }
+        let members = dataset.indicesByClass
         self.members = members
         anchorClasses = members.indices.filter { members[$0].count >= 2 }
         guard !anchorClasses.isEmpty, members.filter({ !$0.isEmpty }).count >= 2 else {
