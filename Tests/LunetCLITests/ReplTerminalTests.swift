@@ -87,15 +87,8 @@ final class ReplTerminalTests: XCTestCase {
         let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let terminal = try openTerminal()
+        let process = try startRepl(home: home)
         defer { close(master) }
-        let process = Process()
-        process.executableURL = LunetProcess.executable
-        process.environment = ["HOME": home, "TERM": "dumb", "PATH": "/usr/bin:/bin"]
-        process.standardInput = terminal
-        process.standardOutput = terminal
-        process.standardError = terminal
-        try process.run()
 
         expect("> ")
         type("1+1\n")
