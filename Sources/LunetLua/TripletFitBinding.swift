@@ -45,25 +45,30 @@ enum TripletFitBinding {
     }
 
     /// A round's numbers under their Lua names: the fields of onRound's logs
-    /// and the lists of the returned history.
+    /// and of the history's rows.
     static var roundValues: [(name: String, value: KeyPath<TripletRoundLog, Double>)] {
         [("loss", \.loss), ("active", \.activeFraction), ("mining", \.miningSeconds),
          ("training", \.trainingSeconds), ("embedded", \.embeddedPerStep)]
     }
 
     static func pushLog(_ call: LuaCall, _ log: TripletRoundLog) {
-        lua_createtable(call.L, 0, Int32(roundValues.count + 2))
+        lua_createtable(call.L, 0, Int32(roundValues.count + 3))
+        call.setField("round") { call.push(log.round) }
         for (name, value) in roundValues { call.setField(name) { call.push(log[keyPath: value]) } }
         call.setField("steps") { call.push(log.steps) }
         if let warning = log.warning { call.setField("warning") { call.push(warning) } }
     }
 
+    /// `{rounds = {logs of round 1, ...}, warnings, stopReason}`: one row per
+    /// round, as train.fit's history has one per epoch.
     static func pushHistory(_ call: LuaCall, _ history: TripletHistory) {
-        lua_createtable(call.L, 0, Int32(roundValues.count + 2))
-        for (name, value) in roundValues {
-            var list = LuaTable()
-            list.array = history.rounds.map { .number($0[keyPath: value]) }
-            call.setField(name) { call.push(list) }
+        lua_createtable(call.L, 0, 3)
+        call.setField("rounds") {
+            lua_createtable(call.L, Int32(history.rounds.count), 0)
+            for (index, log) in history.rounds.enumerated() {
+                pushLog(call, log)
+                lua_rawseti(call.L, -2, lua_Integer(index + 1))
+            }
         }
         call.setField("warnings") { call.push(list: history.rounds.compactMap(\.warning)) }
         call.setField("stopReason") { call.push(history.stopReason) }

@@ -110,7 +110,7 @@ final class TripletBindingsTests: LuaTestCase {
                   if ctx.step == 2 then local t = os.clock() while os.clock() - t < 20 do end end
                   return {1, 21}, {2, 22}, {41, 1}
                 end)})
-              return h.stopReason, #h.loss
+              return h.stopReason, #h.rounds
             end)()
             """)
         XCTAssertEqual(result, ["interrupted", "1"])
@@ -124,9 +124,10 @@ final class TripletBindingsTests: LuaTestCase {
               local rounds, seen = {}, {}
               local h = triplet.fit(net, ds, {sampler = triplet.hardest(), batch = 16, steps = 8, rounds = 3, seed = 2,
                 optimizer = opt, verbose = 0, onRound = function(r, logs) rounds[#rounds + 1] = r .. ":" .. tostring(logs.steps); seen[r] = logs end})
-              local same = true  -- onRound's logs are the history's lists at that round
-              for _, key in ipairs({'loss', 'active', 'mining', 'training', 'embedded'}) do same = same and seen[2][key] == h[key][2] end
-              return #h.loss, h.loss[3] < h.loss[1], h.active[1] > 0, h.mining[1] > 0, h.embedded[1] > 16, table.concat(rounds, " "), h.stopReason, same
+              local same = true  -- onRound's logs are the history's rows
+              for _, key in ipairs({'round', 'loss', 'active', 'mining', 'training', 'embedded', 'steps'}) do same = same and seen[2][key] == h.rounds[2][key] end
+              local r = h.rounds
+              return #r, r[3].loss < r[1].loss, r[1].active > 0, r[1].mining > 0, r[1].embedded > 16, table.concat(rounds, " "), h.stopReason, same
             end)()
             """)
         XCTAssertEqual(result, ["3", "true", "true", "true", "true", "1:8 2:8 3:8", "completed", "true"])
