@@ -98,21 +98,23 @@ extension LuaCall {
         }
     }
 
-    /// A list of numbers as a Lua sequence.
-    public func push(list: [Int]) {
+    /// A Lua sequence of `list`, each element pushed by `pushElement`
+    /// (which must push exactly one value).
+    public func push<Element>(list: [Element], _ pushElement: (Element) -> Void) {
         lua_createtable(L, Int32(list.count), 0)
-        for (i, value) in list.enumerated() {
-            push(value)
+        for (i, element) in list.enumerated() {
+            pushElement(element)
             lua_rawseti(L, -2, lua_Integer(i + 1))
         }
     }
 
+    /// A list of numbers as a Lua sequence.
+    public func push(list: [Int]) {
+        push(list: list) { push($0) }
+    }
+
     public func push(list: [String]) {
-        lua_createtable(L, Int32(list.count), 0)
-        for (i, value) in list.enumerated() {
-            push(value)
-            lua_rawseti(L, -2, lua_Integer(i + 1))
-        }
+        push(list: list) { push($0) }
     }
 
     /// Sets field `key` of the table at the top of the stack to the value that

@@ -138,13 +138,7 @@ enum TrainingBindings {
 
     static func push(_ call: LuaCall, _ history: TrainingHistory) {
         lua_createtable(call.L, 0, 6)
-        call.setField("epochs") {
-            lua_createtable(call.L, Int32(history.epochs.count), 0)
-            for (i, record) in history.epochs.enumerated() {
-                push(call, record)
-                lua_rawseti(call.L, -2, lua_Integer(i + 1))
-            }
-        }
+        call.setField("epochs") { call.push(list: history.epochs) { push(call, $0) } }
         if let stopped = history.stoppedEpoch { call.setField("stoppedEpoch") { call.push(stopped + 1) } }
         call.setField("stopReason") { call.push(history.stopReason.rawValue) }
         call.setField("monitor") { call.push(history.monitor) }

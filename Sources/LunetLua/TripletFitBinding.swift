@@ -63,13 +63,7 @@ enum TripletFitBinding {
     /// round, as train.fit's history has one per epoch.
     static func pushHistory(_ call: LuaCall, _ history: TripletHistory) {
         lua_createtable(call.L, 0, 3)
-        call.setField("rounds") {
-            lua_createtable(call.L, Int32(history.rounds.count), 0)
-            for (index, log) in history.rounds.enumerated() {
-                pushLog(call, log)
-                lua_rawseti(call.L, -2, lua_Integer(index + 1))
-            }
-        }
+        call.setField("rounds") { call.push(list: history.rounds) { pushLog(call, $0) } }
         call.setField("warnings") { call.push(list: history.rounds.compactMap(\.warning)) }
         call.setField("stopReason") { call.push(history.stopReason) }
     }

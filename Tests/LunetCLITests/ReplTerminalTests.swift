@@ -37,6 +37,14 @@ final class ReplTerminalTests: XCTestCase {
         _ = text.withCString { write(master, $0, strlen($0)) }
     }
 
+    /// A fresh HOME (for the history file), removed when the test ends.
+    func temporaryHome() throws -> String {
+        let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: home) }
+        return home
+    }
+
     /// Starts the REPL on a new pseudo-terminal.
     func startRepl(home: String) throws -> Process {
         let terminal = try openTerminal()
@@ -53,9 +61,7 @@ final class ReplTerminalTests: XCTestCase {
     /// Ctrl-C during train.fit: the bar stops, fit returns its history with
     /// stopReason "interrupted" and the prompt comes back at once.
     func testCtrlCDuringFit() throws {
-        let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = try temporaryHome()
         let process = try startRepl(home: home)
         defer { close(master) }
         expect("> ")
@@ -84,9 +90,7 @@ final class ReplTerminalTests: XCTestCase {
     }
 
     func testReplSession() throws {
-        let home = NSTemporaryDirectory() + "lunet-repl-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = try temporaryHome()
         let process = try startRepl(home: home)
         defer { close(master) }
 
