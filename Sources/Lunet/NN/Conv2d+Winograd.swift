@@ -1,3 +1,17 @@
+/// How a convolution computes one input size.
+enum ConvolutionPath: Equatable, CustomStringConvertible {
+    /// Patches unfolded into a matrix, one sgemm per chunk of images.
+    case im2col
+    case winograd(WinogradConvolution)
+
+    var description: String {
+        switch self {
+        case .im2col: "im2col + sgemm"
+        case .winograd(let winograd): winograd.description
+        }
+    }
+}
+
 extension Conv2d {
     /// The forward pass by `winograd`; the caller holds `workspaceLock`.
     func forward(_ input: Tensor<Float>, geometry g: ConvolutionGeometry, winograd: WinogradConvolution) throws -> Tensor<Float> {
