@@ -121,7 +121,10 @@ enum NNBenchmark {
         }
         for i in layers.indices.reversed() {
             let input = i == 0 ? x : layers[i].backwardAcceptsOutput ? outputs[i] : outputs[i - 1]
-            total += try record(&step, i, forward: false) { gradient = try layers[i].backward(input, gradient) }
+            // As Sequential does in a training step: the first layer adds its parameter gradients only.
+            total += try record(&step, i, forward: false) {
+                if i == 0 { try layers[i].accumulateParameterGradients(input, gradient) } else { gradient = try layers[i].backward(input, gradient) }
+            }
             // As Sequential does: an output is done with once its layer's backward ran.
             outputs.removeLast()
         }

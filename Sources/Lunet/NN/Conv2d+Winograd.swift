@@ -30,9 +30,10 @@ extension Conv2d {
         }
     }
 
-    /// Bias, weight and input gradients by `winograd`; the caller holds `workspaceLock`.
+    /// Bias and weight gradients by `winograd`, and the input gradient when `inputGradient`
+    /// (else nil); the caller holds `workspaceLock`.
     func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, geometry g: ConvolutionGeometry,
-                  winograd: WinogradConvolution) throws -> Tensor<Float> {
+                  winograd: WinogradConvolution, inputGradient: Bool) throws -> Tensor<Float>? {
         let batch = input.shape[0], outputChannels = outputChannels
         return try input.withUnsafeBufferPointer { x in
             try gradOutput.withUnsafeBufferPointer { dy in
@@ -51,6 +52,7 @@ extension Conv2d {
                         try winograd.accumulateWeightGradient(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,
                                                           outputChannels: outputChannels, into: dw.baseAddress!)
                     }
+                    guard inputGradient else { return nil }
                     return try Tensor(unsafeUninitializedShape: input.shape) { dx in
                         try winograd.inputGradient(dy.baseAddress!, batch: batch, geometry: g, outputChannels: outputChannels,
                                                weight: w.baseAddress!, into: dx.baseAddress!)

@@ -183,9 +183,17 @@ public final class Conv2d: Module {
         }
     }
 
-    /// Per chunk: unfold the input again, `dW += dY col^T`, `db += row sums of dY`,
-    /// `dcol = W^T dY`, fold `dcol` back into the input gradient.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        try backward(input, gradOutput, inputGradient: true)!
+    }
+
+    /// The weight and bias gradients only: no input gradient to fold back (the first layer of a network).
+    public override func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
+        _ = try backward(input, gradOutput, inputGradient: false)
+    }
+
+    /// Bias and weight gradients, and the input gradient when `inputGradient` (else nil).
+    private func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, inputGradient: Bool) throws -> Tensor<Float>? {
         let g = try geometry(for: input.shape)
         let batch = input.shape[0]
         let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
@@ -195,46 +203,58 @@ public final class Conv2d: Module {
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
         if case .winograd(let winograd) = path(for: g) {
-            return try backward(input, gradOutput, geometry: g, winograd: winograd)
+            return try backward(input, gradOutput, geometry: g, winograd: winograd, inputGradient: inputGradient)
         }
+        let run = { (dx: UnsafeMutablePointer<Float>?) throws in
+            try input.withUnsafeBufferPointer { x in
+                try gradOutput.withUnsafeBufferPointer { dy in
+                    try self.im2colBackward(x.baseAddress!, dy.baseAddress!, geometry: g, batch: batch, into: dx)
+                }
+            }
+        }
+        guard inputGradient else {
+            try run(nil)
+            return nil
+        }
+        return try Tensor(shape: input.shape) { try run($0.baseAddress!) }
+    }
+
+    /// Per chunk: unfold the input again, `dW += dY col^T`, `db += row sums of dY`,
+    /// and with `dx`, `dcol = W^T dY` folded back into the input gradient. The caller holds `workspaceLock`.
+    private func im2colBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+                                batch: Int, into dx: UnsafeMutablePointer<Float>?) throws {
         let chunk = chunkSize(g, batch: batch)
         let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let gathered = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let outputChannels = outputChannels, bias = bias
-        return try input.withUnsafeBufferPointer { x in
-            try gradOutput.withUnsafeBufferPointer { dy in
-                try weight.value.withUnsafeBufferPointer { w in
-                    try weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        try Tensor(shape: input.shape) { dx in
-                            for start in Swift.stride(from: 0, to: batch, by: chunk) {
-                                let count = Swift.min(chunk, batch - start)
-                                let width = count * g.outputPlane
-                                let dyChunk = dy.baseAddress! + start * outputChannels * g.outputPlane
-                                g.im2col(images: x.baseAddress! + start * g.channels * g.inputPlane, count: count, col: col, rowStride: width)
-                                let grad: UnsafePointer<Float>
-                                if count == 1 {
-                                    grad = dyChunk
-                                } else {
-                                    gather(dyChunk, into: gathered, count: count, plane: g.outputPlane)
-                                    grad = UnsafePointer(gathered)
-                                }
-                                bias?.gradient.withUnsafeMutableBufferPointer { db in
-                                    for o in 0..<outputChannels {
-                                        let row = grad + o * width
-                                        var sum: Float = 0
-                                        for p in 0..<width { sum += row[p] }
-                                        db[o] += sum
-                                    }
-                                }
-                                BLAS.sgemm(transposeB: true, m: outputChannels, n: g.patchSize, k: width,
-                                           a: grad, lda: width, b: col, ldb: width, beta: 1, c: dw.baseAddress!, ldc: g.patchSize)
-                                BLAS.sgemm(transposeA: true, m: g.patchSize, n: width, k: outputChannels,
-                                           a: w.baseAddress!, lda: g.patchSize, b: grad, ldb: width, c: col, ldc: width)
-                                g.col2im(col: col, rowStride: width, count: count,
-                                         gradImages: dx.baseAddress! + start * g.channels * g.inputPlane)
-                            }
+        try weight.value.withUnsafeBufferPointer { w in
+            try weight.gradient.withUnsafeMutableBufferPointer { dw in
+                for start in Swift.stride(from: 0, to: batch, by: chunk) {
+                    let count = Swift.min(chunk, batch - start)
+                    let width = count * g.outputPlane
+                    let dyChunk = dy + start * outputChannels * g.outputPlane
+                    g.im2col(images: x + start * g.channels * g.inputPlane, count: count, col: col, rowStride: width)
+                    let grad: UnsafePointer<Float>
+                    if count == 1 {
+                        grad = dyChunk
+                    } else {
+                        gather(dyChunk, into: gathered, count: count, plane: g.outputPlane)
+                        grad = UnsafePointer(gathered)
+                    }
+                    bias?.gradient.withUnsafeMutableBufferPointer { db in
+                        for o in 0..<outputChannels {
+                            let row = grad + o * width
+                            var sum: Float = 0
+                            for p in 0..<width { sum += row[p] }
+                            db[o] += sum
                         }
                     }
+                    BLAS.sgemm(transposeB: true, m: outputChannels, n: g.patchSize, k: width,
+                               a: grad, lda: width, b: col, ldb: width, beta: 1, c: dw.baseAddress!, ldc: g.patchSize)
+                    guard let dx else { continue }
+                    BLAS.sgemm(transposeA: true, m: g.patchSize, n: width, k: outputChannels,
+                               a: w.baseAddress!, lda: g.patchSize, b: grad, ldb: width, c: col, ldc: width)
+                    g.col2im(col: col, rowStride: width, count: count, gradImages: dx + start * g.channels * g.inputPlane)
                 }
             }
         }

@@ -89,6 +89,16 @@ public final class Sequential: Module {
     /// so the gradients would not belong to the loss. In evaluation mode the
     /// recompute is exact and is done.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        try backpropagate(input, gradOutput, inputGradient: true)!
+    }
+
+    /// `backward` without the gradient with respect to the network's input: the
+    /// first layer adds its parameter gradients only (what a training step needs).
+    public override func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
+        _ = try backpropagate(input, gradOutput, inputGradient: false)
+    }
+
+    private func backpropagate(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, inputGradient: Bool) throws -> Tensor<Float>? {
         let sameInput = cachedInput === input.storage && cachedInputShape == input.shape
         if !sameInput || cachedOutputs.count != layers.count {
             if allModules.contains(where: \.isTraining) {
@@ -103,6 +113,11 @@ public final class Sequential: Module {
         for index in layers.indices.reversed() {
             let layerInput = index == 0 ? input
                 : layers[index].backwardAcceptsOutput ? cachedOutputs[index] : cachedOutputs[index - 1]
+            if index == 0, !inputGradient {
+                try layers[index].accumulateParameterGradients(layerInput, gradient)
+                cachedOutputs.removeLast()
+                return nil
+            }
             gradient = try layers[index].backward(layerInput, gradient)
             // Each output is released once its layer's backward has run, so
             // gradients reuse the activations' memory.
