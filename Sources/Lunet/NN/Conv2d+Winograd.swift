@@ -48,15 +48,18 @@ extension Conv2d {
                             }
                         }
                     }
-                    try weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        try winograd.accumulateWeightGradient(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,
-                                                          outputChannels: outputChannels, into: dw.baseAddress!)
+                    let run = { (dx: UnsafeMutablePointer<Float>?) throws in
+                        try self.weight.gradient.withUnsafeMutableBufferPointer { dw in
+                            try winograd.backward(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,
+                                                  outputChannels: outputChannels, weight: w.baseAddress!,
+                                                  weightGradient: dw.baseAddress!, inputGradient: dx)
+                        }
                     }
-                    guard inputGradient else { return nil }
-                    return try Tensor(unsafeUninitializedShape: input.shape) { dx in
-                        try winograd.inputGradient(dy.baseAddress!, batch: batch, geometry: g, outputChannels: outputChannels,
-                                               weight: w.baseAddress!, into: dx.baseAddress!)
+                    guard inputGradient else {
+                        try run(nil)
+                        return nil
                     }
+                    return try Tensor(unsafeUninitializedShape: input.shape) { try run($0.baseAddress!) }
                 }
             }
         }

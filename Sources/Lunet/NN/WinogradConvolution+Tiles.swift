@@ -120,13 +120,12 @@ extension WinogradConvolution {
         for row in 0..<count { (target + row * block).update(from: source + row * stride, count: length) }
     }
 
-    /// `d[ξ, o, image * tiles + tile] = (G g Gᵀ)[ξ]`, g the m x m tile of the output
-    /// gradient `[count, channels, height, width]` (zero past its edge) and G `matrix` `[n, m]`:
-    /// the dual filter transform for the weight gradient, `A` for the input gradient.
+    /// `d[ξ, o, image * tiles + tile] = (A g Aᵀ)[ξ]`, g the m x m tile of the output
+    /// gradient `[count, channels, height, width]`, zero past its edge.
     func transformGradient(_ dy: UnsafePointer<Float>, count: Int, channels: Int, height: Int, width: Int,
-                           tiles: Tiling, matrix g: CoefficientMatrix, into d: UnsafeMutablePointer<Float>) {
+                           tiles: Tiling, into d: UnsafeMutablePointer<Float>) {
         let columns = count * tiles.perImage, step = channels * columns
-        let n = transform.tileSize, m = m
+        let n = transform.tileSize, m = m, g = transform.a
         let blocking = Blocking(tiles), block = blocking.block, span = tiles.wide * m
         ParallelLoop.forEach(count * channels, grain: 4) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking, lineSpan: span)) { buffer in

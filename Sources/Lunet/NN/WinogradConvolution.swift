@@ -7,7 +7,7 @@
 /// so for each of the n² tile positions ξ one sgemm `M[ξ] = U[ξ] V[ξ]` sums them:
 /// `U` `[n², out, pieces * in]` (transformed filter), `V` `[n², pieces * in, tiles]`
 /// (transformed input). The input gradient is the same correlation of the output
-/// gradient with the rotated kernel; the weight gradient is F(r, m), the output
+/// gradient's transform run backwards; the weight gradient is F(r, m), the output
 /// gradient's tiles taking the filter's place.
 ///
 /// Callers hold `Conv2d.workspaceLock`: the buffers are shared by every layer.
@@ -19,6 +19,8 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
     let dual: WinogradTransform
     /// Pieces per side, `ceil(kernel / r)`.
     let pieces: Int
+    /// Per ξ, the factor turning the input gradient's transform of dY into the weight gradient's (`backward`).
+    let gradientScales: [Float]
     /// Cap on a chunk's transformed inputs or products, in floats (tests lower it to split small batches).
     var maximumChunkSize = Self.defaultChunkSize
 
@@ -40,6 +42,22 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
         transform = WinogradTransform(tileSize: tileSize, filterSize: r)
         dual = WinogradTransform(tileSize: tileSize, filterSize: transform.outputSize)
         pieces = (kernel + r - 1) / r
+        gradientScales = Self.scales(of: dual.g, over: transform.a)
+    }
+
+    /// `s_j s_l` for each ξ = (j, l), where `G = diag(s) A` (both `[n, m]`): the dual
+    /// filter transform is A with its rows scaled, by `1 / prod_{l != j}(p_j - p_l)`.
+    private static func scales(of g: CoefficientMatrix, over a: CoefficientMatrix) -> [Float] {
+        let s = (0..<a.rows).map { j in
+            let k = (0..<a.columns).first { a[j, $0] != 0 }!
+            return g[j, k] / a[j, k]
+        }
+        for j in 0..<a.rows {
+            for k in 0..<a.columns {
+                precondition(abs(g[j, k] - s[j] * a[j, k]) <= 1e-6 * Swift.max(1, abs(g[j, k])), "G = diag(s) A")
+            }
+        }
+        return s.flatMap { sj in s.map { sj * $0 } }
     }
 
     /// The Winograd form with the fewest multiplications for a k x k kernel and
@@ -106,53 +124,49 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
                   into: y, outputChannels: outputChannels, outputHeight: g.outputHeight, outputWidth: g.outputWidth)
     }
 
-    /// `dx [batch, in, h, w]` of `dy [batch, out, oh, ow]` by the transposed
-    /// transforms: per tile `dV = Σ_o U ⊙ (A dY Aᵀ)` (one sgemm per ξ), then
-    /// `B dV Bᵀ` added into the input patch of each tile and piece. The output
-    /// gradient is transformed once, where the correlation with the rotated
-    /// kernel would transform it once per piece over a wider plane.
-    func inputGradient(_ dy: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry, outputChannels: Int,
-                       weight: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) throws {
-        let tiles = Tiling(height: g.outputHeight, width: g.outputWidth, tile: m)
-        let rows = pieceCount * g.channels
-        let chunk = chunkSize(batch: batch, rows: Swift.max(rows, outputChannels), tiles: tiles)
-        let filter = try Self.filters.reserve(tileArea * outputChannels * rows)
-        transformFilter(weight, outputs: outputChannels, inputs: g.channels, into: filter)
-        let dv = try Self.inputs.reserve(tileArea * rows * chunk * tiles.perImage)
-        let z = try Self.products.reserve(tileArea * outputChannels * chunk * tiles.perImage)
-        for start in Swift.stride(from: 0, to: batch, by: chunk) {
-            let count = Swift.min(chunk, batch - start), columns = count * tiles.perImage
-            transformGradient(dy + start * outputChannels * g.outputPlane, count: count, channels: outputChannels,
-                              height: g.outputHeight, width: g.outputWidth, tiles: tiles, matrix: transform.a, into: z)
-            forEachTilePosition { xi in
-                BLAS.sgemm(transposeA: true, m: rows, n: columns, k: outputChannels, a: filter + xi * outputChannels * rows,
-                           lda: rows, b: z + xi * outputChannels * columns, ldb: columns, c: dv + xi * rows * columns, ldc: columns)
-            }
-            foldInputGradient(dv, count: count, channels: g.channels, height: g.height, width: g.width,
-                              padTop: g.padTop, padLeft: g.padLeft, tiles: tiles, into: dx + start * g.channels * g.inputPlane)
-        }
-    }
-
-    /// `dw [out, in, k, k] += ` the correlation of `x` with `dy`, by F(r, m) per tile,
-    /// summed over tiles in the transformed domain (one sgemm per ξ and chunk).
-    func accumulateWeightGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
-                                  geometry g: ConvolutionGeometry, outputChannels: Int, into dw: UnsafeMutablePointer<Float>) throws {
+    /// `dw [out, in, k, k] +=` the weight gradient and, with `dx`, `dx [batch, in, h, w] =`
+    /// the input gradient, from `x [batch, in, h, w]` and `dy [batch, out, oh, ow]`.
+    ///
+    /// Both come from one transform of the output gradient per chunk, `Z = A dY Aᵀ`:
+    /// - the weight gradient is F(r, m) with dY's tiles as the filter, and the dual
+    ///   filter transform is `G = diag(s) A`, so its products are `s_j s_l Σ Z Vᵀ`
+    ///   (one sgemm per ξ, summed over tiles);
+    /// - the input gradient runs the forward transforms backwards: `dV = Uᵀ Z` per ξ,
+    ///   then `B dV Bᵀ` added into the input patch of each tile and piece.
+    func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
+                  outputChannels: Int, weight: UnsafePointer<Float>, weightGradient dw: UnsafeMutablePointer<Float>,
+                  inputGradient dx: UnsafeMutablePointer<Float>?) throws {
         let tiles = Tiling(height: g.outputHeight, width: g.outputWidth, tile: m)
         let rows = pieceCount * g.channels
         let chunk = chunkSize(batch: batch, rows: Swift.max(rows, outputChannels), tiles: tiles)
         let sums = try Self.weights.reserve(tileArea * outputChannels * rows)
+        var filter: UnsafeMutablePointer<Float>?
+        if dx != nil {
+            filter = try Self.filters.reserve(tileArea * outputChannels * rows)
+            transformFilter(weight, outputs: outputChannels, inputs: g.channels, into: filter!)
+        }
+        // v: the transformed input, then (ξ by ξ) the transformed input gradient.
         let v = try Self.inputs.reserve(tileArea * rows * chunk * tiles.perImage)
-        let d = try Self.products.reserve(tileArea * outputChannels * chunk * tiles.perImage)
+        let z = try Self.products.reserve(tileArea * outputChannels * chunk * tiles.perImage)
+        let scales = gradientScales
         for start in Swift.stride(from: 0, to: batch, by: chunk) {
             let count = Swift.min(chunk, batch - start), columns = count * tiles.perImage
+            transformGradient(dy + start * outputChannels * g.outputPlane, count: count, channels: outputChannels,
+                              height: g.outputHeight, width: g.outputWidth, tiles: tiles, into: z)
             transformInput(x + start * g.channels * g.inputPlane, count: count, channels: g.channels,
                            height: g.height, width: g.width, padTop: g.padTop, padLeft: g.padLeft, tiles: tiles, into: v)
-            transformGradient(dy + start * outputChannels * g.outputPlane, count: count, channels: outputChannels,
-                              height: g.outputHeight, width: g.outputWidth, tiles: tiles, matrix: dual.g, into: d)
             forEachTilePosition { xi in
-                BLAS.sgemm(transposeB: true, m: outputChannels, n: rows, k: columns,
-                           a: d + xi * outputChannels * columns, lda: columns, b: v + xi * rows * columns, ldb: columns,
+                let zx = z + xi * outputChannels * columns, vx = v + xi * rows * columns
+                BLAS.sgemm(transposeB: true, m: outputChannels, n: rows, k: columns, alpha: scales[xi],
+                           a: zx, lda: columns, b: vx, ldb: columns,
                            beta: start == 0 ? 0 : 1, c: sums + xi * outputChannels * rows, ldc: rows)
+                guard let filter else { return }
+                BLAS.sgemm(transposeA: true, m: rows, n: columns, k: outputChannels, a: filter + xi * outputChannels * rows,
+                           lda: rows, b: zx, ldb: columns, c: vx, ldc: columns)
+            }
+            if let dx {
+                foldInputGradient(v, count: count, channels: g.channels, height: g.height, width: g.width,
+                                  padTop: g.padTop, padLeft: g.padLeft, tiles: tiles, into: dx + start * g.channels * g.inputPlane)
             }
         }
         foldWeightGradient(sums, outputs: outputChannels, inputs: g.channels, into: dw)
