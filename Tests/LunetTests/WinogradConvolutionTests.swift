@@ -47,6 +47,27 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
+    /// `apply` (rows of ±p computed as E ± O) against the dense product, on rows of several values.
+    func testCoefficientMatricesAgainstDenseProducts() {
+        for n in [6, 8] {
+            let transform = WinogradTransform(tileSize: n, filterSize: 3)
+            for matrix in [transform.bt, transform.b, transform.g, transform.at, transform.a] {
+                let count = 5
+                let input = (0..<matrix.columns * count).map { Float(($0 * 37 % 23) - 11) / 7 }
+                var output = [Float](repeating: .nan, count: matrix.rows * count)
+                input.withUnsafeBufferPointer {
+                    matrix.apply($0.baseAddress!, inputStride: count, into: &output, outputStride: count, count: count)
+                }
+                for i in 0..<matrix.rows {
+                    for x in 0..<count {
+                        let expected = (0..<matrix.columns).reduce(Float(0)) { $0 + matrix[i, $1] * input[$1 * count + x] }
+                        XCTAssertEqual(output[i * count + x], expected, accuracy: 1e-4, "\(n) points, \(matrix.rows)x\(matrix.columns) row \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The matrices of tiles of 6 are the textbook ones (Lavin & Gray's F(4, 3) `Bᵀ`).
     func testInputTransformOfSixPoints() {
         let bt = WinogradTransform(tileSize: 6, filterSize: 3).bt.values

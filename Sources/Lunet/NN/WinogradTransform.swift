@@ -98,13 +98,16 @@ struct WinogradTransform: Equatable {
 /// A small dense matrix kept as its nonzero terms, applied to whole rows of
 /// values at once: `out[i][x] = Σ_j M[i, j] in[j][x]` for x < count, the
 /// inner loop over contiguous x so the compiler vectorises it.
+///
+/// Rows for a pair of points ±p whose coefficients differ only in the sign of
+/// the odd columns (the rows of `Bᵀ`) are computed together: `E + O` and
+/// `E - O` from one pass over the inputs.
 struct CoefficientMatrix: Equatable {
     let rows: Int
     let columns: Int
     /// Dense values `[rows, columns]`, in float.
     let values: [Float]
-    /// Row i's terms are `terms[starts[i] ..< starts[i + 1]]`.
-    private let starts: [Int]
+    private let groups: [Group]
     private let terms: [Term]
 
     struct Term: Equatable {
@@ -112,19 +115,40 @@ struct CoefficientMatrix: Equatable {
         let coefficient: Float
     }
 
+    /// A single row (`minus` nil, its terms `first`), or a pair: `plus = E + O`, `minus = E - O`,
+    /// E over the terms `first` (even columns of `plus`), O over `second` (its odd columns).
+    private struct Group: Equatable {
+        let plus: Int
+        let minus: Int?
+        let first: Range<Int>
+        let second: Range<Int>
+    }
+
     init(rows: Int, columns: Int, values: [Double]) {
         precondition(values.count == rows * columns && columns <= 8, "at most 8 terms a row")
         self.rows = rows
         self.columns = columns
         self.values = values.map { Float($0) }
-        var starts = [0], terms: [Term] = []
-        for i in 0..<rows {
-            for j in 0..<columns where values[i * columns + j] != 0 {
+        func row(_ i: Int) -> ArraySlice<Double> { values[i * columns..<(i + 1) * columns] }
+        func mirrored(_ i: Int) -> [Double] { row(i).enumerated().map { $0.offset % 2 == 1 ? -$0.element : $0.element } }
+        var groups: [Group] = [], terms: [Term] = [], paired = Set<Int>()
+        func append(_ i: Int, where keep: (Int) -> Bool) -> Range<Int> {
+            let start = terms.count
+            for j in 0..<columns where values[i * columns + j] != 0 && keep(j) {
                 terms.append(Term(column: j, coefficient: Float(values[i * columns + j])))
             }
-            starts.append(terms.count)
+            return start..<terms.count
         }
-        self.starts = starts
+        for i in 0..<rows where !paired.contains(i) {
+            let parities = Set(row(i).enumerated().filter { $0.element != 0 }.map { $0.offset % 2 })
+            if parities.count == 2, let partner = (i + 1..<rows).first(where: { !paired.contains($0) && Array(row($0)) == mirrored(i) }) {
+                paired.insert(partner)
+                groups.append(Group(plus: i, minus: partner, first: append(i) { $0 % 2 == 0 }, second: append(i) { $0 % 2 == 1 }))
+            } else {
+                groups.append(Group(plus: i, minus: nil, first: append(i) { _ in true }, second: 0..<0))
+            }
+        }
+        self.groups = groups
         self.terms = terms
     }
 
@@ -141,19 +165,24 @@ struct CoefficientMatrix: Equatable {
     func apply(_ input: UnsafePointer<Float>, inputStride: Int, into output: UnsafeMutablePointer<Float>,
                outputStride: Int, count: Int) {
         terms.withUnsafeBufferPointer { terms in
-            starts.withUnsafeBufferPointer { starts in
-                for i in 0..<rows {
-                    Self.combine(terms[starts[i]..<starts[i + 1]], input, inputStride, output + i * outputStride, count)
+            for group in groups {
+                let plus = output + group.plus * outputStride
+                if let minus = group.minus {
+                    Self.combine(terms[group.first], terms[group.second], input, inputStride,
+                                 plus, output + minus * outputStride, count)
+                } else {
+                    Self.combine(terms[group.first], input, inputStride, plus, count)
                 }
             }
         }
     }
 
-    /// `out[x] = Σ c in[column][x]` over the terms (at most 8), in one pass over `out`.
+    /// Coefficients and input rows of up to 8 terms; unused slots read row 0 with coefficient 0.
     @inline(__always)
-    private static func combine(_ terms: Slice<UnsafeBufferPointer<Term>>, _ input: UnsafePointer<Float>, _ stride: Int,
-                                _ out: UnsafeMutablePointer<Float>, _ count: Int) {
-        // Unused slots read row 0 with coefficient 0.
+    private static func slots(_ terms: Slice<UnsafeBufferPointer<Term>>, _ input: UnsafePointer<Float>, _ stride: Int)
+        -> (c: (Float, Float, Float, Float, Float, Float, Float, Float),
+            p: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+                UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)) {
         var c = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
         var p = (input, input, input, input, input, input, input, input)
         withUnsafeMutableBytes(of: &c) { cs in
@@ -164,6 +193,14 @@ struct CoefficientMatrix: Equatable {
                 }
             }
         }
+        return (c, p)
+    }
+
+    /// `out[x] = Σ c in[column][x]` over the terms (at most 8), in one pass over `out`.
+    @inline(__always)
+    private static func combine(_ terms: Slice<UnsafeBufferPointer<Term>>, _ input: UnsafePointer<Float>, _ stride: Int,
+                                _ out: UnsafeMutablePointer<Float>, _ count: Int) {
+        let (c, p) = slots(terms, input, stride)
         switch terms.count {
         case 0:
             out.update(repeating: 0, count: count)
@@ -179,6 +216,28 @@ struct CoefficientMatrix: Equatable {
             for x in 0..<count {
                 out[x] = c.0 * p.0[x] + c.1 * p.1[x] + c.2 * p.2[x] + c.3 * p.3[x] + c.4 * p.4[x] + c.5 * p.5[x]
                     + c.6 * p.6[x] + c.7 * p.7[x]
+            }
+        }
+    }
+
+    /// `plus[x] = E + O`, `minus[x] = E - O`, E the sum over `even`, O over `odd` (at most 4 terms each).
+    @inline(__always)
+    private static func combine(_ even: Slice<UnsafeBufferPointer<Term>>, _ odd: Slice<UnsafeBufferPointer<Term>>,
+                                _ input: UnsafePointer<Float>, _ stride: Int, _ plus: UnsafeMutablePointer<Float>,
+                                _ minus: UnsafeMutablePointer<Float>, _ count: Int) {
+        let (a, p) = slots(even, input, stride), (b, q) = slots(odd, input, stride)
+        if even.count <= 2, odd.count <= 2 {
+            for x in 0..<count {
+                let e = a.0 * p.0[x] + a.1 * p.1[x], o = b.0 * q.0[x] + b.1 * q.1[x]
+                plus[x] = e + o
+                minus[x] = e - o
+            }
+        } else {
+            for x in 0..<count {
+                let e = a.0 * p.0[x] + a.1 * p.1[x] + a.2 * p.2[x] + a.3 * p.3[x]
+                let o = b.0 * q.0[x] + b.1 * q.1[x] + b.2 * q.2[x] + b.3 * q.3[x]
+                plus[x] = e + o
+                minus[x] = e - o
             }
         }
     }
