@@ -73,4 +73,72 @@ final class LayerLoopTests: XCTestCase {
         assertClose(yEval.scalars, expectedEval, tolerance: 1e-5, "evaluation output")
         assertClose(dxEval.scalars, expectedDxEval, tolerance: 1e-5, "evaluation input gradient")
     }
+
+    /// Max pooling as first written: each window clipped to the image, cells
+    /// in row-major order, a cell wins when strictly greater than the best so
+    /// far (from -inf), the first cell when none does. Returns the output and
+    /// the input gradient of `dy` (each gradient to its window's winner).
+    func referencePooling(_ x: Tensor<Float>, _ dy: Tensor<Float>, kernel: Int, stride: Int, same: Bool) -> ([Float], [Float]) {
+        let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+        let (oh, ow) = (dy.shape[2], dy.shape[3])
+        let padTop = same ? Swift.max((oh - 1) * stride + kernel - h, 0) / 2 : 0
+        let padLeft = same ? Swift.max((ow - 1) * stride + kernel - w, 0) / 2 : 0
+        let xs = x.scalars, gs = dy.scalars
+        var y = [Float](repeating: 0, count: gs.count), dx = [Float](repeating: 0, count: xs.count)
+        for plane in 0..<planes {
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    let top = i * stride - padTop, left = j * stride - padLeft
+                    let rows = Swift.max(top, 0)..<Swift.min(top + kernel, h), columns = Swift.max(left, 0)..<Swift.min(left + kernel, w)
+                    var best = -Float.infinity, bestIndex = plane * h * w + rows.lowerBound * w + columns.lowerBound
+                    for r in rows {
+                        for c in columns where xs[plane * h * w + r * w + c] > best {
+                            best = xs[plane * h * w + r * w + c]
+                            bestIndex = plane * h * w + r * w + c
+                        }
+                    }
+                    let out = (plane * oh + i) * ow + j
+                    y[out] = xs[bestIndex]
+                    dx[bestIndex] += gs[out]
+                }
+            }
+        }
+        return (y, dx)
+    }
+
+    /// Both as bit patterns, so NaN == NaN and -0 != 0.
+    func assertIdentical(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        if let i = a.indices.first(where: { i in i < b.count && a[i].bitPattern != b[i].bitPattern }) {
+            XCTFail("\(what): element \(i) is \(a[i]), expected \(b[i])", file: file, line: line)
+        }
+    }
+
+    func testMaxPoolingMatchesTheWindowByWindowDefinition() throws {
+        // Widths around the eight-wide blocks (one block, blocks plus an
+        // overlapping last one, too narrow for a block), strides 1, 2 and 3,
+        // values with many ties, and -inf and NaN cells.
+        let cases: [(shape: [Int], kernel: Int, stride: Int, same: Bool)] = [
+            ([2, 3, 9, 37], 3, 2, true), ([1, 2, 8, 16], 3, 2, true), ([2, 2, 10, 40], 2, 2, false),
+            ([1, 3, 7, 23], 3, 1, false), ([1, 2, 9, 53], 3, 3, true), ([3, 1, 6, 12], 2, 2, true),
+            ([1, 2, 5, 21], 4, 2, false), ([2, 1, 11, 64], 3, 2, true),
+        ]
+        for (index, item) in cases.enumerated() {
+            var generator = RandomGenerator(seed: UInt64(index))
+            var values = (0..<item.shape.reduce(1, *)).map { _ in Float(generator.nextInt(below: 7)) - 3 }
+            for i in stride(from: 5, to: values.count, by: 17) { values[i] = -.infinity }
+            for i in stride(from: 11, to: values.count, by: 29) { values[i] = .nan }
+            // A whole window of NaN and -inf.
+            (values[0], values[1], values[item.shape[3]], values[item.shape[3] + 1]) = (.nan, -.infinity, .nan, .nan)
+            let x = try Tensor(shape: item.shape, scalars: values)
+            let pool = try MaxPool2d(kernel: Size2D(square: item.kernel), stride: Size2D(square: item.stride),
+                                     padding: item.same ? .same : .valid)
+            let y = try pool.forward(x)
+            let dy = try Tensor<Float>.randn(y.shape, seed: 4)
+            let (expectedY, expectedDx) = referencePooling(x, dy, kernel: item.kernel, stride: item.stride, same: item.same)
+            let what = "\(pool.description) on \(formatShape(item.shape))"
+            assertIdentical(y.scalars, expectedY, "\(what) output")
+            assertIdentical(try pool.backward(x, dy).scalars, expectedDx, "\(what) input gradient")
+        }
+    }
 }
