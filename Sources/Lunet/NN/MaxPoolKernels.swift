@@ -2,9 +2,6 @@
 /// lie inside the image (no clipping of columns), with `FloatVector` compares
 /// and selects in place of one unpredictable branch per window cell.
 enum MaxPoolKernels {
-    /// Lane offsets 0...7 of an output block.
-    static let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-
     /// The floats `p[0], p[stride], ..., p[7 stride]`, reading no further than `p[7 stride]`.
     @inline(__always)
     static func strided(_ p: UnsafePointer<Float>, _ stride: Int) -> FloatVector {
@@ -27,7 +24,8 @@ enum MaxPoolKernels {
     @inline(__always)
     static func eight(_ x: UnsafePointer<Float>, rows: Range<Int>, width: Int, left: Int, stride: Int, kernelWidth: Int,
                       _ y: UnsafeMutablePointer<Float>, _ winner: UnsafeMutablePointer<Int32>) {
-        let laneStep = lanes &* Int32(truncatingIfNeeded: stride)
+        // Lane offsets 0...7 of the block, in cells.
+        let laneStep = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(truncatingIfNeeded: stride)
         let first = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: rows.lowerBound &* width &+ left)) &+ laneStep
         var best = FloatVector(repeating: -.infinity), index = first
         for ih in rows {
@@ -37,7 +35,7 @@ enum MaxPoolKernels {
                 let wins = value .> best
                 best.replace(with: value, where: wins)
                 index.replace(with: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: cell)) &+ laneStep,
-                              where: unsafeBitCast(wins, to: SIMDMask<SIMD8<Int32>>.self))
+                              where: wins)
             }
         }
         if any(best .== -.infinity) {
