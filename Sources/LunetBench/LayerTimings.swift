@@ -6,6 +6,8 @@ struct LayerTimings {
     var forward: [Double]
     var backward: [Double]
     var steps: [Double] = []
+    /// Seconds in the optimizer's step and zeroGrad.
+    var optimizer = 0.0
 
     init(count: Int) {
         forward = Array(repeating: 0, count: count)
@@ -17,6 +19,7 @@ struct LayerTimings {
             forward[i] += step.forward[i]
             backward[i] += step.backward[i]
         }
+        optimizer += step.optimizer
         steps.append(total)
     }
 
@@ -35,7 +38,7 @@ struct LayerTimings {
         print("  layer                                     forward   backward   share   conv GFLOP/s (fwd / bwd), algorithm")
         var shape = network.inputShape
         var convolutionSeconds = 0.0, convolutionFlops = 0.0
-        let total = forward.reduce(0, +) + backward.reduce(0, +)
+        let total = forward.reduce(0, +) + backward.reduce(0, +) + optimizer
         for (i, layer) in network.model.layers.enumerated() {
             let f = forward[i] / Double(count), b = backward[i] / Double(count)
             let name = "\(i + 1) \(layer.description)".padding(toLength: 40, withPad: " ", startingAt: 0)
@@ -48,6 +51,9 @@ struct LayerTimings {
             print(line)
             shape = (try? layer.outputShape(for: shape)) ?? shape
         }
+        let update = optimizer / Double(count)
+        print("  " + "optimizer step + zeroGrad".padding(toLength: 40, withPad: " ", startingAt: 0)
+              + String(format: " %7.3f s             %5.1f%%", update, update / total * Double(count) * 100))
         let convRate = convolutionFlops / convolutionSeconds / 1e9
         print(String(format: "  convolutions: %.1f GFLOP/s = %.0f%% of sgemm's %.1f, %.0f%% of the step", convRate,
                      convRate / peak * 100, peak, convolutionSeconds / (total / Double(count)) * 100))

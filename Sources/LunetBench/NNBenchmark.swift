@@ -128,10 +128,12 @@ enum NNBenchmark {
             // As Sequential does: an output is done with once its layer's backward ran.
             outputs.removeLast()
         }
-        total += try Stopwatch.seconds {
+        let update = try Stopwatch.seconds {
             try optimizer.step()
             optimizer.zeroGrad()
         }
+        step.optimizer = update
+        total += update
         guard counted else { return }
         timings.add(step, total: total)
     }

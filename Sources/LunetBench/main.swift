@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("nn-q1", { try NNBenchmark.run(q1: true, q2: false) }),
     ("nn-q2", { try NNBenchmark.run(q1: false, q2: true) }),
     ("conv", ConvBenchmark.run),
+    ("layers", LayerBenchmark.run),
     ("retrieval", RetrievalBenchmark.run),
     ("train", { try TrainBenchmark.run() }),
     ("triplet", TripletBenchmark.run),

@@ -89,20 +89,18 @@ public final class BatchNorm: Module {
 
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
         let layout = try layout(input)
-        let (mean, inverseStd): ([Float], [Float])
-        if isTraining {
-            guard layout.reduced > 1 else {
-                throw inputError("needs more than 1 value per \(spatialDimensions == 1 ? "feature" : "channel") in training, got input \(formatShape(input.shape))")
-            }
-            let (batchMean, variance) = layout.statistics(input)
-            let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
-            updateRunningStatistics(batchMean, variance, count: layout.reduced)
-            (self.batchMean, batchInverseStd, statisticsInput) = (batchMean, inverse, input.storage)
-            (mean, inverseStd) = (batchMean, inverse)
-        } else {
-            (mean, inverseStd) = runningInverse()
+        guard isTraining else {
+            let (mean, inverseStd) = runningInverse()
+            return try layout.normalize(input, mean: mean, inverseStd: inverseStd, weight: weight.value, bias: bias.value)
         }
-        return try layout.normalize(input, mean: mean, inverseStd: inverseStd, weight: weight.value, bias: bias.value)
+        guard layout.reduced > 1 else {
+            throw inputError("needs more than 1 value per \(spatialDimensions == 1 ? "feature" : "channel") in training, got input \(formatShape(input.shape))")
+        }
+        let (output, statistics) = try layout.normalizeWithBatchStatistics(input, epsilon: epsilon, weight: weight.value,
+                                                                           bias: bias.value)
+        updateRunningStatistics(statistics.mean, statistics.variance, count: layout.reduced)
+        (batchMean, batchInverseStd, statisticsInput) = (statistics.mean, statistics.inverseStd, input.storage)
+        return output
     }
 
     private func runningInverse() -> ([Float], [Float]) {
@@ -129,17 +127,18 @@ public final class BatchNorm: Module {
         } else if statisticsInput === input.storage, batchMean.count == featureCount {
             (mean, inverseStd) = (batchMean, batchInverseStd)
         } else {
-            let (m, variance) = layout.statistics(input)
-            (mean, inverseStd) = (m, variance.map { 1 / ($0 + epsilon).squareRoot() })
+            // Backward without the forward of this input: the statistics again, as forward finds them.
+            let statistics = layout.statistics(input, epsilon: epsilon)
+            (mean, inverseStd) = (statistics.mean, statistics.inverseStd)
         }
-        let sums = layout.gradientSums(input, gradOutput, mean: mean, inverseStd: inverseStd)
+        let (inputGradient, sums) = try layout.backward(input, gradOutput, mean: mean, inverseStd: inverseStd,
+                                                        weight: weight.value, training: isTraining)
         weight.gradient.withUnsafeMutableBufferPointer { dw in
             for c in 0..<featureCount { dw[c] += sums.dyXhat[c] }
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             for c in 0..<featureCount { db[c] += sums.dy[c] }
         }
-        return try layout.inputGradient(input, gradOutput, mean: mean, inverseStd: inverseStd, weight: weight.value,
-                                    sums: isTraining ? sums : nil)
+        return inputGradient
     }
 }

@@ -81,17 +81,26 @@ public final class MaxPool2d: Module {
     }
 
     /// Max over each window of one plane; the window is clipped to the image,
-    /// so padding never wins. Ties go to the first cell in row-major order.
+    /// so padding never wins. Ties go to the first cell in row-major order,
+    /// and NaN never wins (a window of NaN and -inf gives its first cell).
+    /// Eight outputs at a time where their windows lie inside the image
+    /// (`MaxPoolKernels`), one at a time at the edges.
     /// Wrapping arithmetic: every offset lies inside a plane whose size the
-    /// geometry checked, so the overflow checks would only cost time.
+    /// geometry checked (and fits Int32), so the overflow checks would only cost time.
     private func pool(_ g: ConvolutionGeometry, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                       _ winner: UnsafeMutablePointer<Int32>) {
         let width = g.width
+        // Outputs whose windows need no clipping on the left and right.
+        let inside = g.validColumns(0).lowerBound..<Swift.max(g.validColumns(0).lowerBound, g.validColumns(g.kernel.width &- 1).upperBound)
         for oh in 0..<g.outputHeight {
             let top = oh &* g.stride.height &- g.padTop
             let rows = Swift.max(top, 0)..<Swift.min(top &+ g.kernel.height, g.height)
             let out = oh &* g.outputWidth
-            for ow in 0..<g.outputWidth {
+            func eight(from ow: Int) {
+                MaxPoolKernels.eight(x, rows: rows, width: width, left: ow &* g.stride.width &- g.padLeft,
+                                     stride: g.stride.width, kernelWidth: g.kernel.width, y + (out &+ ow), winner + (out &+ ow))
+            }
+            func one(_ ow: Int) {
                 let left = ow &* g.stride.width &- g.padLeft
                 let columns = Swift.max(left, 0)..<Swift.min(left &+ g.kernel.width, width)
                 var best = -Float.infinity, bestIndex = rows.lowerBound &* width &+ columns.lowerBound
@@ -105,6 +114,15 @@ public final class MaxPool2d: Module {
                 y[out &+ ow] = x[bestIndex]
                 winner[out &+ ow] = Int32(truncatingIfNeeded: bestIndex)
             }
+            for ow in 0..<inside.lowerBound { one(ow) }
+            if inside.count >= 8 {
+                for block in 0..<inside.count / 8 { eight(from: inside.lowerBound &+ block &* 8) }
+                // The last outputs as one more block ending at the edge, overlapping the one before.
+                if inside.count % 8 != 0 { eight(from: inside.upperBound &- 8) }
+            } else {
+                for ow in inside { one(ow) }
+            }
+            for ow in inside.upperBound..<g.outputWidth { one(ow) }
         }
     }
 
@@ -118,11 +136,13 @@ public final class MaxPool2d: Module {
         let planes = input.shape[0] * g.channels
         let index = UnsafePointer(winners.pointer)
         return try gradOutput.withUnsafeBufferPointer { dy in
-            try Tensor(shape: input.shape) { dx in
+            // Each plane zeroed just before its scatter, by the core that scatters into it.
+            try Tensor(unsafeUninitializedShape: input.shape) { dx in
                 ParallelLoop.forEach(planes) { range in
                     for plane in range {
                         let source = dy.baseAddress! + plane * g.outputPlane, winner = index + plane * g.outputPlane
                         let target = dx.baseAddress! + plane * g.inputPlane
+                        target.update(repeating: 0, count: g.inputPlane)
                         for p in 0..<g.outputPlane { target[Int(truncatingIfNeeded: winner[p])] += source[p] }
                     }
                 }

@@ -72,26 +72,18 @@ public final class Adam: Optimizer {
         }
     }
 
+    /// One pass over the parameter's arrays, split over the cores.
     private func update(_ index: Int, stepSize: Float, correction2: Float) {
         let parameter = parameters[index]
-        let decay = weightDecay + 2 * parameter.l2
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
-        let (m, v) = (firstMoments[index].pointer, secondMoments[index].pointer)
-        let vmax = amsgrad ? maxSecondMoments[index].pointer : nil
+        let update = AdamUpdate(beta1: beta1, beta2: beta2, epsilon: epsilon, decay: weightDecay + 2 * parameter.l2,
+                                stepSize: stepSize, correction2: correction2)
         let gradient = parameter.gradient
         gradient.withUnsafeBufferPointer { grad in
             parameter.value.withUnsafeMutableBufferPointer { w in
-                for i in 0..<w.count {
-                    let g = grad[i] + decay * w[i]
-                    m[i] = b1 * m[i] + (1 - b1) * g
-                    v[i] = b2 * v[i] + (1 - b2) * g * g
-                    var vhat = v[i]
-                    if let vmax {
-                        vmax[i] = Swift.max(vmax[i], v[i])
-                        vhat = vmax[i]
-                    }
-                    w[i] -= stepSize * m[i] / (vhat.squareRoot() / correction2 + eps)
-                }
+                let arrays = AdamUpdate.Arrays(w: w.baseAddress!, g: grad.baseAddress!, m: firstMoments[index].pointer,
+                                               v: secondMoments[index].pointer,
+                                               vmax: amsgrad ? maxSecondMoments[index].pointer : nil)
+                ParallelLoop.forEach(w.count, grain: 1 << 15) { range in update.apply(arrays, range) }
             }
         }
     }
