@@ -4,7 +4,7 @@ import Foundation
 /// `[batch, in, h, w]`, weight `[out, in, kh, kw]` as in PyTorch.
 ///
 /// Stride-1 square kernels of 3 to 8 over 8 or more input channels run by
-/// Winograd minimal filtering (`WinogradConvolution`, 3 to 6 times fewer
+/// Winograd minimal filtering (`WinogradConvolution`, 4 to 6 times fewer
 /// multiplications); the others go through the batch in chunks: the chunk's
 /// patches are unfolded into one matrix (im2col) and multiplied by the weight in
 /// one `sgemm`. `algorithm(forInputShape:)` names the choice; the buffers are kept between calls.
