@@ -127,12 +127,14 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
-    /// Channel counts and image sizes of the seed networks' layers (fewer outputs), each by the form chosen for it.
+    /// Channel counts and image sizes of the seed networks' layers (fewer outputs), each by the form chosen for it:
+    /// Babenko conv3 and conv2, Koch conv2, conv3 and conv4.
     func testWinogradErrorOnReferenceLayerSizes() throws {
         let layers = [Case(channels: 192, outputs: 8, kernel: 3, padding: .same, batch: 1, height: 16, width: 16),
                       Case(channels: 96, outputs: 8, kernel: 5, padding: .same, batch: 1, height: 32, width: 32),
                       Case(channels: 64, outputs: 4, kernel: 7, padding: .valid, batch: 1, height: 30, width: 30),
-                      Case(channels: 128, outputs: 4, kernel: 4, padding: .valid, batch: 1, height: 21, width: 21)]
+                      Case(channels: 128, outputs: 4, kernel: 4, padding: .valid, batch: 1, height: 21, width: 21),
+                      Case(channels: 128, outputs: 4, kernel: 4, padding: .valid, batch: 2, height: 9, width: 9)]
         for (index, c) in layers.enumerated() {
             let chosen = WinogradConvolution(kernel: c.kernel, outputHeight: c.padding == .same ? c.height : c.height - c.kernel + 1,
                                              outputWidth: c.padding == .same ? c.width : c.width - c.kernel + 1)
