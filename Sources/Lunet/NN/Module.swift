@@ -37,6 +37,14 @@ open class Module {
         throw LunetError("\(label): backward is not implemented")
     }
 
+    /// `backward` for a caller that hands `gradOutput` over: the layer may write
+    /// its result into that storage when no other tensor shares it (ReLU does),
+    /// which saves a buffer of the gradient's size; afterwards `gradOutput` is
+    /// unspecified. `Sequential` passes its layers' gradients this way.
+    open func backward(_ input: Tensor<Float>, takingGradient gradOutput: inout Tensor<Float>) throws -> Tensor<Float> {
+        try backward(input, gradOutput)
+    }
+
     /// True when `backward` gives the same result if handed this layer's output
     /// in place of its input (ReLU: `x > 0` exactly when `max(x, 0) > 0`). A
     /// container can then free the input as soon as the forward pass is done.
