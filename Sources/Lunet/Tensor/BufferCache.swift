@@ -41,12 +41,14 @@ struct BufferCache {
         /// When a chunk of it was last freed: entirely free segments are evicted oldest first.
         var lastFreed = 0
 
-        var isFree: Bool { chunks.count == 1 && chunks[0].isFree }
     }
 
     private(set) var segments: [UnsafeMutableRawPointer: Segment] = [:]
     /// The segment of each live chunk, by the chunk's address.
     private var liveChunks: [UnsafeMutableRawPointer: UnsafeMutableRawPointer] = [:]
+    /// The segment and size of each free chunk, by its address: requests search
+    /// these only, not every segment (a program may hold thousands of live tensors).
+    private var freeChunks: [UnsafeMutableRawPointer: (base: UnsafeMutableRawPointer, size: Int)] = [:]
     /// Bytes in free chunks: what the cache holds beyond live tensors.
     private(set) var freeBytes = 0
     /// Bytes in live chunks.
@@ -76,22 +78,23 @@ struct BufferCache {
 
     /// Cuts `size` bytes from the front of the smallest free chunk that holds them.
     private mutating func take(_ size: Int) -> UnsafeMutableRawPointer? {
-        var best: (base: UnsafeMutableRawPointer, index: Int, size: Int, address: UnsafeMutableRawPointer)?
-        for (base, segment) in segments {
-            for (index, chunk) in segment.chunks.enumerated() where chunk.isFree && chunk.size >= size {
-                let address = base + chunk.offset
-                if let current = best, current.size < chunk.size || (current.size == chunk.size && current.address < address) {
-                    continue
-                }
-                best = (base, index, chunk.size, address)
+        var best: (address: UnsafeMutableRawPointer, base: UnsafeMutableRawPointer, size: Int)?
+        for (address, chunk) in freeChunks where chunk.size >= size {
+            if let current = best, current.size < chunk.size || (current.size == chunk.size && current.address < address) {
+                continue
             }
+            best = (address, chunk.base, chunk.size)
         }
         guard let best else { return nil }
         var segment = segments[best.base]!
-        let chunk = segment.chunks[best.index]
-        segment.chunks[best.index] = Chunk(offset: chunk.offset, size: size, isFree: false)
-        if chunk.size > size {
-            segment.chunks.insert(Chunk(offset: chunk.offset + size, size: chunk.size - size, isFree: true), at: best.index + 1)
+        let index = segment.chunks.firstIndex { $0.offset == best.address - best.base }!
+        segment.chunks[index].size = size
+        segment.chunks[index].isFree = false
+        freeChunks[best.address] = nil
+        if best.size > size {
+            let rest = Chunk(offset: segment.chunks[index].offset + size, size: best.size - size, isFree: true)
+            segment.chunks.insert(rest, at: index + 1)
+            freeChunks[best.address + size] = (best.base, rest.size)
         }
         segments[best.base] = segment
         liveChunks[best.address] = best.base
@@ -108,12 +111,16 @@ struct BufferCache {
         let size = segment.chunks[index].size
         segment.chunks[index].isFree = true
         if index + 1 < segment.chunks.count, segment.chunks[index + 1].isFree {
-            segment.chunks[index].size += segment.chunks.remove(at: index + 1).size
+            let next = segment.chunks.remove(at: index + 1)
+            freeChunks[base + next.offset] = nil
+            segment.chunks[index].size += next.size
         }
         if index > 0, segment.chunks[index - 1].isFree {
             segment.chunks[index - 1].size += segment.chunks.remove(at: index).size
             index -= 1
         }
+        let merged = segment.chunks[index]
+        freeChunks[base + merged.offset] = (base, merged.size)
         clock += 1
         segment.lastFreed = clock
         segments[base] = segment
@@ -127,9 +134,12 @@ struct BufferCache {
     @discardableResult
     mutating func evict(atLeast bytes: Int) -> Int {
         var freed = 0
-        let candidates = segments.values.filter(\.isFree).sorted { ($0.lastFreed, $0.base) < ($1.lastFreed, $1.base) }
+        let candidates = freeChunks.compactMap { address, chunk in
+            address == chunk.base && chunk.size == segments[chunk.base]!.size ? segments[chunk.base] : nil
+        }.sorted { ($0.lastFreed, $0.base) < ($1.lastFreed, $1.base) }
         for segment in candidates where freed < bytes {
             segments[segment.base] = nil
+            freeChunks[segment.base] = nil
             segment.base.deallocate()
             freeBytes -= segment.size
             freed += segment.size
