@@ -81,6 +81,7 @@ final class BufferCacheTests: XCTestCase {
         let part = cache.allocate(2 * mebibyte + mebibyte / 2)
         XCTAssertEqual(part.pointer, c)
         XCTAssertEqual(cache.freeBytes, 3 * mebibyte + mebibyte / 2)
+        XCTAssertEqual(cache.idleBytes, 3 * mebibyte)
 
         // b was freed first: it goes first, and eviction stops once enough is given back.
         XCTAssertEqual(cache.evict(atLeast: 1), 2 * mebibyte)

@@ -129,6 +129,13 @@ struct BufferCache {
         return true
     }
 
+    /// Bytes of entirely free segments: what `evict` can give back now.
+    var idleBytes: Int {
+        freeChunks.reduce(0) { sum, entry in
+            entry.key == entry.value.base && entry.value.size == segments[entry.key]!.size ? sum + entry.value.size : sum
+        }
+    }
+
     /// Gives entirely free segments back to the system, least recently freed
     /// first, until at least `bytes` are given back or none is left; returns the bytes given back.
     @discardableResult

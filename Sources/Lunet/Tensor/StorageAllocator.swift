@@ -99,6 +99,13 @@ public enum StorageAllocator {
         peakLive = liveBytes
     }
 
+    /// Bytes `releaseCache` would give back now (entirely free segments).
+    public static var releasableByteCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cache.idleBytes
+    }
+
     /// Bytes held in the cache's free chunks now.
     public static var cachedByteCount: Int {
         lock.lock()
