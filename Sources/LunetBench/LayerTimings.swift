@@ -41,7 +41,7 @@ struct LayerTimings {
             let name = "\(i + 1) \(layer.description)".padding(toLength: 40, withPad: " ", startingAt: 0)
             var line = "  " + name + String(format: " %7.3f s  %7.3f s  %5.1f%%", f, b, (f + b) / total * Double(count) * 100)
             if let conv = layer as? Conv2d, let flops = try? Self.convolutionFlops(conv, input: shape) {
-                line += String(format: "   %6.1f / %6.1f  ", flops / f / 1e9, 2 * flops / b / 1e9) + conv.algorithm
+                line += String(format: "   %6.1f / %6.1f  ", flops / f / 1e9, 2 * flops / b / 1e9) + ((try? conv.algorithm(forInputShape: shape)) ?? "")
                 convolutionSeconds += f + b
                 convolutionFlops += 3 * flops
             }

@@ -123,7 +123,15 @@ enum NNBenchmark {
         }
         for i in layers.indices.reversed() {
             let input = i == 0 ? x : layers[i].backwardAcceptsOutput ? outputs[i] : outputs[i - 1]
-            total += try record(&step, i, forward: false) { gradient = try layers[i].backward(input, takingGradient: &gradient) }
+            // As Sequential does in a training step: the first layer adds its parameter
+            // gradients only, the others get each gradient handed over.
+            total += try record(&step, i, forward: false) {
+                if i == 0 {
+                    try layers[i].accumulateParameterGradients(input, gradient)
+                } else {
+                    gradient = try layers[i].backward(input, takingGradient: &gradient)
+                }
+            }
             trace("B", i, layers[i])
             // As Sequential does: an output is done with once its layer's backward
             // ran, and its input too unless the layer before takes its output.

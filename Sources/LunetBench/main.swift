@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("nn", NNBenchmark.run),
     ("nn-q1", { try NNBenchmark.run(q1: true, q2: false) }),
     ("nn-q2", { try NNBenchmark.run(q1: false, q2: true) }),
+    ("conv", ConvBenchmark.run),
     ("retrieval", RetrievalBenchmark.run),
     ("train", { try TrainBenchmark.run() }),
     ("triplet", TripletBenchmark.run),

@@ -13,13 +13,16 @@ final class LayerReferenceTests: XCTestCase {
         try references.string(name, "padding") == "same" ? .same : .valid
     }
 
-    /// `winograd` forces the Winograd path (stride-1 cases only); otherwise the layer's own choice.
-    func checkConvolution(_ name: String, winograd: Bool = false) throws {
+    /// `winograd` forces Winograd on tiles of that size (stride-1 cases only); otherwise the layer's own choice.
+    func checkConvolution(_ name: String, winograd tileSize: Int? = nil) throws {
         let weight = try references.tensor(name, "weight")
         let kernel = Size2D(square: try references.int(name, "kernel"))
         let conv = try Conv2d(weight.shape[1], weight.shape[0], kernel: kernel,
                               stride: Size2D(square: try references.int(name, "stride")), padding: try padding(name))
-        if winograd { conv.winograd = WinogradConvolution(kernel: kernel.height) }
+        if let tileSize {
+            let r = Swift.min(kernel.height, tileSize == 6 ? 4 : 5)
+            conv.forcedPath = .winograd(WinogradConvolution(kernel: kernel.height, tileSize: tileSize, filterSize: r))
+        }
         conv.weight.value = weight
         conv.bias!.value = try references.tensor(name, "bias")
         let x = try references.tensor(name, "x")
@@ -42,9 +45,11 @@ final class LayerReferenceTests: XCTestCase {
     }
 
     func testConvolutionWinogradStrideOne() throws {
-        try checkConvolution("conv_valid_stride1", winograd: true)
-        try checkConvolution("conv_same_stride1_even_kernel", winograd: true)
-        try checkConvolution("conv_same_stride1_kernel5", winograd: true)
+        for tileSize in [6, 8] {
+            try checkConvolution("conv_valid_stride1", winograd: tileSize)
+            try checkConvolution("conv_same_stride1_even_kernel", winograd: tileSize)
+            try checkConvolution("conv_same_stride1_kernel5", winograd: tileSize)
+        }
     }
 
     func checkPooling(_ name: String) throws {

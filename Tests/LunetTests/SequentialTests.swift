@@ -24,6 +24,46 @@ final class SequentialTests: XCTestCase {
         XCTAssertThrowsError(try net.setNamedBuffer("2.running_max", try .zeros([2])))
     }
 
+    /// A training step's backward (`accumulateParameterGradients`) skips the first
+    /// layer's input gradient and adds exactly the parameter gradients `backward` adds:
+    /// a network starting with a convolution (im2col and Winograd) and one starting with a linear layer.
+    func testParameterGradientsWithoutTheInputGradient() throws {
+        func convolutionNet(_ path: ConvolutionPath) throws -> Sequential {
+            let conv = try Conv2d(8, 4, kernel: Size2D(square: 3), padding: .same, seed: 1)
+            conv.forcedPath = path
+            return Sequential([conv, ReLU(), Flatten(), try Linear(4 * 5 * 6, 3, seed: 2)])
+        }
+        let winograd = ConvolutionPath.winograd(WinogradConvolution(kernel: 3, tileSize: 6, filterSize: 3))
+        let cases: [(String, () throws -> Sequential, [Int])] = [
+            ("im2col", { try convolutionNet(.im2col) }, [2, 8, 5, 6]),
+            ("winograd", { try convolutionNet(winograd) }, [2, 8, 5, 6]),
+        ]
+        for (name, make, shape) in cases {
+            let full = try make(), skipping = try make()
+            let x = try Tensor<Float>.randn(shape, seed: 3), g = try Tensor<Float>.randn([shape[0], 3], seed: 4)
+            _ = try full.forward(x)
+            _ = try full.backward(x, g)
+            _ = try skipping.forward(x)
+            try skipping.accumulateParameterGradients(x, g)
+            for (a, b) in zip(full.parameters, skipping.parameters) {
+                XCTAssertTrue(a.gradient.isIdentical(to: b.gradient), "\(name): \(a.name) gradient")
+            }
+        }
+        let linear = { Sequential([try Linear(8, 4, seed: 2), ReLU(), try Linear(4, 3, seed: 3)]) }
+        let full = try linear(), skipping = try linear()
+        let x = try Tensor<Float>.randn([5, 8], seed: 3), g = try Tensor<Float>.randn([5, 3], seed: 4)
+        _ = try full.forward(x)
+        _ = try full.backward(x, g)
+        _ = try skipping.forward(x)
+        try skipping.accumulateParameterGradients(x, g)
+        for (a, b) in zip(full.parameters, skipping.parameters) {
+            XCTAssertTrue(a.gradient.isIdentical(to: b.gradient), "linear: \(a.name) gradient")
+        }
+        XCTAssertThrowsError(try skipping.layers[0].accumulateParameterGradients(x, try Tensor<Float>.zeros([5, 3]))) {
+            XCTAssertEqual(($0 as? LunetError)?.message, "nn.Linear(8 -> 4): gradOutput has shape 5x3, expected 5x4")
+        }
+    }
+
     /// Backward releases the activations as it goes; a second backward (or one
     /// after another input's forward) recomputes them and gets the same gradients.
     func testBackwardTwiceGivesTheSameGradients() throws {

@@ -22,55 +22,73 @@ final class WinogradConvolutionTests: XCTestCase {
         Case(channels: 2, outputs: 2, kernel: 3, padding: .explicit(1), batch: 2, height: 4, width: 4),
     ]
 
-    /// `Aᵀ [(G f) ⊙ (Bᵀ d)]` by the matrices and by the hand-written lines, against the direct correlation.
+    /// Every Winograd form a k x k kernel can take: tiles of 6 and 8, pieces of 2 to n - 1 taps.
+    func forms(kernel: Int) -> [WinogradConvolution] {
+        [6, 8].flatMap { n in (2...Swift.min(kernel, n - 1)).map { WinogradConvolution(kernel: kernel, tileSize: n, filterSize: $0) } }
+    }
+
+    /// `Aᵀ [(G f) ⊙ (Bᵀ d)]` for every split of tiles of 6 and 8, against the direct correlation.
     func testTransformsComputeOneDimensionalCorrelations() {
-        for r in 3...5 {
-            let transform = WinogradTransform(filterSize: r), m = transform.outputSize
-            let d: [Float] = [0.3, -1.2, 2.0, 0.7, -0.4, 1.1], f: [Float] = Array([0.5, -0.25, 1.5, 0.8, -0.6].prefix(r))
-            var transformed = [Float](repeating: 0, count: 6), rows = transformed
-            d.withUnsafeBufferPointer { WinogradTransform.inputLine($0.baseAddress!, 1, &transformed, 1) }
-            d.withUnsafeBufferPointer { WinogradTransform.inputRows($0.baseAddress!, into: &rows, count: 1) }
-            XCTAssertEqual(rows, transformed, "inputRows and inputLine agree")
-            let products = (0..<6).map { j in (0..<r).reduce(Float(0)) { $0 + transform.g[j * r + $1] * f[$1] } * transformed[j] }
-            var lines = [Float](repeating: 0, count: m)
-            products.withUnsafeBufferPointer { WinogradTransform.outputLine($0.baseAddress!, 1, &lines, 1, outputs: m) }
-            for i in 0..<m {
-                let y = (0..<6).reduce(Float(0)) { $0 + transform.at[i * 6 + $1] * products[$1] }
-                let expected = (0..<r).reduce(Float(0)) { $0 + d[i + $1] * f[$1] }
-                XCTAssertEqual(y, expected, accuracy: 1e-5, "F(\(m), \(r)) output \(i)")
-                XCTAssertEqual(lines[i], expected, accuracy: 1e-5, "F(\(m), \(r)) output \(i) by outputLine")
+        let values: [Float] = [0.3, -1.2, 2.0, 0.7, -0.4, 1.1, -0.9, 0.6], taps: [Float] = [0.5, -0.25, 1.5, 0.8, -0.6, 0.35, -1.1]
+        for n in [6, 8] {
+            for r in 2...(n - 1) {
+                let transform = WinogradTransform(tileSize: n, filterSize: r), m = transform.outputSize
+                let d = Array(values.prefix(n)), f = Array(taps.prefix(r))
+                var transformed = [Float](repeating: 0, count: n), filtered = transformed, y = [Float](repeating: 0, count: m)
+                d.withUnsafeBufferPointer { transform.bt.apply($0.baseAddress!, inputStride: 1, into: &transformed, outputStride: 1, count: 1) }
+                f.withUnsafeBufferPointer { transform.g.apply($0.baseAddress!, inputStride: 1, into: &filtered, outputStride: 1, count: 1) }
+                let products = zip(filtered, transformed).map(*)
+                products.withUnsafeBufferPointer { transform.at.apply($0.baseAddress!, inputStride: 1, into: &y, outputStride: 1, count: 1) }
+                for i in 0..<m {
+                    let expected = (0..<r).reduce(Float(0)) { $0 + d[i + $1] * f[$1] }
+                    XCTAssertEqual(y[i], expected, accuracy: 1e-5, "F(\(m), \(r)) on \(n) points, output \(i)")
+                }
             }
         }
     }
 
-    func testSelectionByKernelStrideAndChannels() throws {
-        func algorithm(_ c: Int, _ k: Int, stride: Int = 1) throws -> String {
-            try Conv2d(c, 8, kernel: Size2D(square: k), stride: Size2D(square: stride), padding: .same).algorithm
+    /// The matrices of tiles of 6 are the textbook ones (Lavin & Gray's F(4, 3) `Bᵀ`).
+    func testInputTransformOfSixPoints() {
+        let bt = WinogradTransform(tileSize: 6, filterSize: 3).bt.values
+        XCTAssertEqual(bt, [4, 0, -5, 0, 1, 0,
+                            0, -4, -4, 1, 1, 0,
+                            0, 4, -4, -1, 1, 0,
+                            0, -2, -1, 2, 1, 0,
+                            0, 2, -1, -2, 1, 0,
+                            0, 4, 0, -5, 0, 1])
+    }
+
+    func testSelectionByKernelStrideChannelsAndSize() throws {
+        func algorithm(_ c: Int, _ k: Int, size: Int, stride: Int = 1, padding: Padding = .same) throws -> String {
+            try Conv2d(c, 8, kernel: Size2D(square: k), stride: Size2D(square: stride), padding: padding)
+                .algorithm(forInputShape: [1, c, size, size])
         }
-        XCTAssertEqual(try algorithm(192, 3), "Winograd F(4x4, 3x3)")
-        XCTAssertEqual(try algorithm(96, 5), "Winograd F(4x4, 3x3) x 4 pieces")
-        XCTAssertEqual(try algorithm(128, 4), "Winograd F(3x3, 4x4)")
-        XCTAssertEqual(try algorithm(64, 7), "Winograd F(3x3, 4x4) x 4 pieces")
-        XCTAssertEqual(try algorithm(3, 4), "im2col + sgemm", "3 channels: products too thin")
-        XCTAssertEqual(try algorithm(1, 10), "im2col + sgemm")
-        XCTAssertEqual(try algorithm(96, 3, stride: 2), "im2col + sgemm")
-        XCTAssertEqual(try Conv2d(96, 8, kernel: Size2D(3, 5)).algorithm, "im2col + sgemm")
+        // The seed networks' layers.
+        XCTAssertEqual(try algorithm(96, 5, size: 32), "Winograd F(4x4, 5x5)", "Q1 conv2")
+        XCTAssertEqual(try algorithm(192, 3, size: 16), "Winograd F(4x4, 3x3)", "Q1 conv3: 8-point tiles waste a third of 18x18")
+        XCTAssertEqual(try algorithm(64, 7, size: 48, padding: .valid), "Winograd F(5x5, 4x4) x 4 pieces", "Koch conv2")
+        XCTAssertEqual(try algorithm(128, 4, size: 21, padding: .valid), "Winograd F(5x5, 4x4)", "Koch conv3")
+        XCTAssertEqual(try algorithm(128, 4, size: 9, padding: .valid), "Winograd F(3x3, 4x4)", "Koch conv4: 6x6 out")
+        XCTAssertEqual(try algorithm(64, 3, size: 60), "Winograd F(6x6, 3x3)")
+        XCTAssertEqual(try algorithm(3, 4, size: 64), "im2col + sgemm", "3 channels: products too thin")
+        XCTAssertEqual(try algorithm(1, 10, size: 105), "im2col + sgemm")
+        XCTAssertEqual(try algorithm(96, 3, size: 32, stride: 2), "im2col + sgemm")
+        XCTAssertEqual(try Conv2d(96, 8, kernel: Size2D(3, 5)).algorithm(forInputShape: [1, 96, 9, 9]), "im2col + sgemm")
         let summary = try Sequential([try Conv2d(3, 16, kernel: Size2D(square: 3)), try Conv2d(16, 4, kernel: Size2D(square: 3))])
             .summary(inputShape: [3, 8, 8])
         XCTAssertTrue(summary.contains("1: Conv2d(3 -> 16, 3x3) [im2col + sgemm]"), summary)
         XCTAssertTrue(summary.contains("2: Conv2d(16 -> 4, 3x3) [Winograd F(4x4, 3x3)]"), summary)
     }
 
-    /// Winograd and im2col on every case: worst error relative to the largest reference value.
+    /// im2col and every Winograd form on every case: worst error relative to the largest reference value.
     func testEveryPathAgainstFloat64Reference() throws {
         for (index, c) in cases.enumerated() {
-            let paths: [(String, WinogradConvolution?)] = [("im2col", nil), ("winograd", WinogradConvolution(kernel: c.kernel))]
-            for (name, winograd) in paths {
-                let errors = try errorsAgainstReference(c, winograd: winograd, seed: UInt64(index))
-                let label = "case \(index) (\(c.kernel)x\(c.kernel), \(c.padding.text)) \(name)"
+            let paths = [ConvolutionPath.im2col] + forms(kernel: c.kernel).map(ConvolutionPath.winograd)
+            for path in paths {
+                let errors = try errorsAgainstReference(c, path: path, seed: UInt64(index))
+                let label = "case \(index) (\(c.kernel)x\(c.kernel), \(c.padding.text)) \(path)"
                 for (what, error) in errors {
-                    print(String(format: "%@ %@: %.1e", label, what, error))
-                    XCTAssertLessThan(error, name == "im2col" ? 1e-5 : 1e-4, "\(label) \(what)")
+                    XCTAssertLessThan(error, path == .im2col ? 1e-5 : 1e-4, "\(label) \(what)")
                 }
             }
         }
@@ -78,41 +96,48 @@ final class WinogradConvolutionTests: XCTestCase {
 
     /// A batch split over several chunks, the last one short.
     func testWinogradAcrossUnevenChunks() throws {
-        var winograd = WinogradConvolution(kernel: 3)
-        winograd.maximumChunkSize = 36 * 4 * 4 * 2   // two images of 4 tiles x 4 rows per chunk
-        let c = Case(channels: 4, outputs: 3, kernel: 3, padding: .same, batch: 5, height: 8, width: 7)
-        for (what, error) in try errorsAgainstReference(c, winograd: winograd, seed: 9) {
-            XCTAssertLessThan(error, 1e-4, "uneven chunks \(what)")
+        for n in [6, 8] {
+            var winograd = WinogradConvolution(kernel: 3, tileSize: n, filterSize: 3)
+            winograd.maximumChunkSize = n * n * 4 * 4 * 2   // two images of at most 4 tiles x 4 rows per chunk
+            let c = Case(channels: 4, outputs: 3, kernel: 3, padding: .same, batch: 5, height: 8, width: 7)
+            for (what, error) in try errorsAgainstReference(c, path: .winograd(winograd), seed: 9) {
+                XCTAssertLessThan(error, 1e-4, "uneven chunks, \(winograd) \(what)")
+            }
         }
     }
 
-    /// Channel counts and image sizes of the seed networks' layers (fewer outputs): Babenko conv3, conv2, Koch conv2.
+    /// Channel counts and image sizes of the seed networks' layers (fewer outputs), each by the form chosen for it.
     func testWinogradErrorOnReferenceLayerSizes() throws {
         let layers = [Case(channels: 192, outputs: 8, kernel: 3, padding: .same, batch: 1, height: 16, width: 16),
                       Case(channels: 96, outputs: 8, kernel: 5, padding: .same, batch: 1, height: 32, width: 32),
-                      Case(channels: 64, outputs: 4, kernel: 7, padding: .valid, batch: 1, height: 24, width: 24)]
+                      Case(channels: 64, outputs: 4, kernel: 7, padding: .valid, batch: 1, height: 30, width: 30),
+                      Case(channels: 128, outputs: 4, kernel: 4, padding: .valid, batch: 1, height: 21, width: 21)]
         for (index, c) in layers.enumerated() {
-            for (what, error) in try errorsAgainstReference(c, winograd: WinogradConvolution(kernel: c.kernel), seed: 20 + UInt64(index)) {
-                print(String(format: "%d->%d %dx%d Winograd %@: %.1e", c.channels, c.outputs, c.kernel, c.kernel, what, error))
-                XCTAssertLessThan(error, 1e-4, "\(c.channels)->\(c.outputs) \(c.kernel)x\(c.kernel) \(what)")
+            let chosen = WinogradConvolution(kernel: c.kernel, outputHeight: c.padding == .same ? c.height : c.height - c.kernel + 1,
+                                             outputWidth: c.padding == .same ? c.width : c.width - c.kernel + 1)
+            for (what, error) in try errorsAgainstReference(c, path: .winograd(chosen), seed: 20 + UInt64(index)) {
+                print(String(format: "%d->%d %dx%d %@ %@: %.1e", c.channels, c.outputs, c.kernel, c.kernel, chosen.description, what, error))
+                XCTAssertLessThan(error, 1e-4, "\(c.channels)->\(c.outputs) \(chosen) \(what)")
             }
         }
     }
 
     func testWinogradFiniteDifferences() throws {
         for (index, c) in cases.enumerated() where c.kernel <= 5 {
-            let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), padding: c.padding, seed: UInt64(index))
-            conv.winograd = WinogradConvolution(kernel: c.kernel)
-            try FiniteDifference.check(conv, input: try Tensor<Float>.randn([c.batch, c.channels, c.height, c.width], seed: 5))
+            for n in [6, 8] {
+                let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), padding: c.padding, seed: UInt64(index))
+                conv.forcedPath = .winograd(WinogradConvolution(kernel: c.kernel, tileSize: n, filterSize: Swift.min(c.kernel, 4)))
+                try FiniteDifference.check(conv, input: try Tensor<Float>.randn([c.batch, c.channels, c.height, c.width], seed: 5))
+            }
         }
     }
 
     // MARK: - Reference
 
     /// Worst |lunet - float64| / max |float64| of output, input, weight and bias gradients.
-    func errorsAgainstReference(_ c: Case, winograd: WinogradConvolution?, seed: UInt64) throws -> [(String, Double)] {
+    func errorsAgainstReference(_ c: Case, path: ConvolutionPath, seed: UInt64) throws -> [(String, Double)] {
         let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), padding: c.padding, seed: seed)
-        conv.winograd = winograd
+        conv.forcedPath = path
         conv.bias!.value = try Tensor<Float>.randn([c.outputs], seed: seed + 1)
         let x = try Tensor<Float>.randn([c.batch, c.channels, c.height, c.width], seed: seed + 2)
         let y = try conv.forward(x)

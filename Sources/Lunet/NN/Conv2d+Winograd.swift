@@ -1,3 +1,17 @@
+/// How a convolution computes one input size.
+enum ConvolutionPath: Equatable, CustomStringConvertible {
+    /// Patches unfolded into a matrix, one sgemm per chunk of images.
+    case im2col
+    case winograd(WinogradConvolution)
+
+    var description: String {
+        switch self {
+        case .im2col: "im2col + sgemm"
+        case .winograd(let winograd): winograd.description
+        }
+    }
+}
+
 extension Conv2d {
     /// The forward pass by `winograd`; the caller holds `workspaceLock`.
     func forward(_ input: Tensor<Float>, geometry g: ConvolutionGeometry, winograd: WinogradConvolution) throws -> Tensor<Float> {
@@ -16,9 +30,10 @@ extension Conv2d {
         }
     }
 
-    /// Bias, weight and input gradients by `winograd`; the caller holds `workspaceLock`.
+    /// Bias and weight gradients by `winograd`, and the input gradient when `inputGradient`
+    /// (else nil); the caller holds `workspaceLock`.
     func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, geometry g: ConvolutionGeometry,
-                  winograd: WinogradConvolution) throws -> Tensor<Float> {
+                  winograd: WinogradConvolution, inputGradient: Bool) throws -> Tensor<Float>? {
         let batch = input.shape[0], outputChannels = outputChannels
         return try input.withUnsafeBufferPointer { x in
             try gradOutput.withUnsafeBufferPointer { dy in
@@ -33,14 +48,18 @@ extension Conv2d {
                             }
                         }
                     }
-                    try weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        try winograd.accumulateWeightGradient(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,
-                                                          outputChannels: outputChannels, into: dw.baseAddress!)
+                    let run = { (dx: UnsafeMutablePointer<Float>?) throws in
+                        try self.weight.gradient.withUnsafeMutableBufferPointer { dw in
+                            try winograd.backward(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,
+                                                  outputChannels: outputChannels, weight: w.baseAddress!,
+                                                  weightGradient: dw.baseAddress!, inputGradient: dx)
+                        }
                     }
-                    return try Tensor(unsafeUninitializedShape: input.shape) { dx in
-                        try winograd.inputGradient(dy.baseAddress!, batch: batch, geometry: g, outputChannels: outputChannels,
-                                               weight: w.baseAddress!, into: dx.baseAddress!)
+                    guard inputGradient else {
+                        try run(nil)
+                        return nil
                     }
+                    return try Tensor(unsafeUninitializedShape: input.shape) { try run($0.baseAddress!) }
                 }
             }
         }

@@ -4,10 +4,10 @@ import Foundation
 /// `[batch, in, h, w]`, weight `[out, in, kh, kw]` as in PyTorch.
 ///
 /// Stride-1 square kernels of 3 to 8 over 8 or more input channels run by
-/// Winograd minimal filtering (`WinogradConvolution`, 2.8 to 4 times fewer
+/// Winograd minimal filtering (`WinogradConvolution`, 3 to 6 times fewer
 /// multiplications); the others go through the batch in chunks: the chunk's
 /// patches are unfolded into one matrix (im2col) and multiplied by the weight in
-/// one `sgemm`. `algorithm` names the choice; the buffers are kept between calls.
+/// one `sgemm`. `algorithm(forInputShape:)` names the choice; the buffers are kept between calls.
 ///
 /// ```lua
 /// local conv = nn.Conv2d(3, 96, 4, {padding = "same", stride = 1, l2 = 2e-4})
@@ -32,9 +32,8 @@ public final class Conv2d: Module {
     nonisolated(unsafe) private static let product = Workspace<Float>()
     /// Held while a convolution uses the shared buffers (its own and Winograd's).
     static let workspaceLock = NSLock()
-    /// The Winograd form this layer runs, fixed by kernel, stride and channels;
-    /// nil runs im2col + sgemm. Tests set it to check both paths.
-    var winograd: WinogradConvolution?
+    /// Tests set it to run one path whatever the input; nil lets `path(for:)` choose.
+    var forcedPath: ConvolutionPath?
 
     /// Images per chunk aim for this many product columns, so small outputs still make wide products.
     static let targetColumns = 2048
@@ -66,7 +65,6 @@ public final class Conv2d: Module {
         try Parameter.checkL2(l2, layer: "nn.Conv2d")
         weight.l2 = l2
         self.bias = bias ? try Parameter(name: "bias", value: try .zeros([outputChannels])) : nil
-        winograd = WinogradConvolution.choose(kernel: kernel, stride: stride, inputChannels: inputChannels)
         super.init()
     }
 
@@ -78,8 +76,19 @@ public final class Conv2d: Module {
         return text + ")"
     }
 
-    /// How this layer computes: `im2col + sgemm` or `Winograd F(4x4, 3x3)` (and its pieces).
-    public var algorithm: String { winograd?.description ?? "im2col + sgemm" }
+    /// How this layer computes inputs of `inputShape` `[batch, in, h, w]`:
+    /// `im2col + sgemm` or `Winograd F(4x4, 3x3)` (and its pieces).
+    public func algorithm(forInputShape inputShape: [Int]) throws -> String {
+        path(for: try geometry(for: inputShape)).description
+    }
+
+    /// The path for one input size: fixed by kernel, stride, channels and output size.
+    func path(for g: ConvolutionGeometry) -> ConvolutionPath {
+        if let forcedPath { return forcedPath }
+        return WinogradConvolution.choose(kernel: kernel, stride: stride, inputChannels: inputChannels,
+                                          outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+            .map(ConvolutionPath.winograd) ?? .im2col
+    }
 
     public override var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
@@ -124,7 +133,7 @@ public final class Conv2d: Module {
         _ = try Tensor<Float>.elementCount(of: shape)  // refuse a too large output before sizing scratch for it
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
-        if let winograd { return try forward(input, geometry: g, winograd: winograd) }
+        if case .winograd(let winograd) = path(for: g) { return try forward(input, geometry: g, winograd: winograd) }
         let chunk = chunkSize(g, batch: batch)
         let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let out = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
@@ -174,9 +183,17 @@ public final class Conv2d: Module {
         }
     }
 
-    /// Per chunk: unfold the input again, `dW += dY col^T`, `db += row sums of dY`,
-    /// `dcol = W^T dY`, fold `dcol` back into the input gradient.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
+        try backward(input, gradOutput, inputGradient: true)!
+    }
+
+    /// The weight and bias gradients only: no input gradient to fold back (the first layer of a network).
+    public override func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
+        _ = try backward(input, gradOutput, inputGradient: false)
+    }
+
+    /// Bias and weight gradients, and the input gradient when `inputGradient` (else nil).
+    private func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, inputGradient: Bool) throws -> Tensor<Float>? {
         let g = try geometry(for: input.shape)
         let batch = input.shape[0]
         let shape = [batch, outputChannels, g.outputHeight, g.outputWidth]
@@ -185,45 +202,59 @@ public final class Conv2d: Module {
         }
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
-        if let winograd { return try backward(input, gradOutput, geometry: g, winograd: winograd) }
+        if case .winograd(let winograd) = path(for: g) {
+            return try backward(input, gradOutput, geometry: g, winograd: winograd, inputGradient: inputGradient)
+        }
+        let run = { (dx: UnsafeMutablePointer<Float>?) throws in
+            try input.withUnsafeBufferPointer { x in
+                try gradOutput.withUnsafeBufferPointer { dy in
+                    try self.im2colBackward(x.baseAddress!, dy.baseAddress!, geometry: g, batch: batch, into: dx)
+                }
+            }
+        }
+        guard inputGradient else {
+            try run(nil)
+            return nil
+        }
+        return try Tensor(shape: input.shape) { try run($0.baseAddress!) }
+    }
+
+    /// Per chunk: unfold the input again, `dW += dY col^T`, `db += row sums of dY`,
+    /// and with `dx`, `dcol = W^T dY` folded back into the input gradient. The caller holds `workspaceLock`.
+    private func im2colBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+                                batch: Int, into dx: UnsafeMutablePointer<Float>?) throws {
         let chunk = chunkSize(g, batch: batch)
         let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let gathered = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
         let outputChannels = outputChannels, bias = bias
-        return try input.withUnsafeBufferPointer { x in
-            try gradOutput.withUnsafeBufferPointer { dy in
-                try weight.value.withUnsafeBufferPointer { w in
-                    try weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        try Tensor(shape: input.shape) { dx in
-                            for start in Swift.stride(from: 0, to: batch, by: chunk) {
-                                let count = Swift.min(chunk, batch - start)
-                                let width = count * g.outputPlane
-                                let dyChunk = dy.baseAddress! + start * outputChannels * g.outputPlane
-                                g.im2col(images: x.baseAddress! + start * g.channels * g.inputPlane, count: count, col: col, rowStride: width)
-                                let grad: UnsafePointer<Float>
-                                if count == 1 {
-                                    grad = dyChunk
-                                } else {
-                                    gather(dyChunk, into: gathered, count: count, plane: g.outputPlane)
-                                    grad = UnsafePointer(gathered)
-                                }
-                                bias?.gradient.withUnsafeMutableBufferPointer { db in
-                                    for o in 0..<outputChannels {
-                                        let row = grad + o * width
-                                        var sum: Float = 0
-                                        for p in 0..<width { sum += row[p] }
-                                        db[o] += sum
-                                    }
-                                }
-                                BLAS.sgemm(transposeB: true, m: outputChannels, n: g.patchSize, k: width,
-                                           a: grad, lda: width, b: col, ldb: width, beta: 1, c: dw.baseAddress!, ldc: g.patchSize)
-                                BLAS.sgemm(transposeA: true, m: g.patchSize, n: width, k: outputChannels,
-                                           a: w.baseAddress!, lda: g.patchSize, b: grad, ldb: width, c: col, ldc: width)
-                                g.col2im(col: col, rowStride: width, count: count,
-                                         gradImages: dx.baseAddress! + start * g.channels * g.inputPlane)
-                            }
+        try weight.value.withUnsafeBufferPointer { w in
+            try weight.gradient.withUnsafeMutableBufferPointer { dw in
+                for start in Swift.stride(from: 0, to: batch, by: chunk) {
+                    let count = Swift.min(chunk, batch - start)
+                    let width = count * g.outputPlane
+                    let dyChunk = dy + start * outputChannels * g.outputPlane
+                    g.im2col(images: x + start * g.channels * g.inputPlane, count: count, col: col, rowStride: width)
+                    let grad: UnsafePointer<Float>
+                    if count == 1 {
+                        grad = dyChunk
+                    } else {
+                        gather(dyChunk, into: gathered, count: count, plane: g.outputPlane)
+                        grad = UnsafePointer(gathered)
+                    }
+                    bias?.gradient.withUnsafeMutableBufferPointer { db in
+                        for o in 0..<outputChannels {
+                            let row = grad + o * width
+                            var sum: Float = 0
+                            for p in 0..<width { sum += row[p] }
+                            db[o] += sum
                         }
                     }
+                    BLAS.sgemm(transposeB: true, m: outputChannels, n: g.patchSize, k: width,
+                               a: grad, lda: width, b: col, ldb: width, beta: 1, c: dw.baseAddress!, ldc: g.patchSize)
+                    guard let dx else { continue }
+                    BLAS.sgemm(transposeA: true, m: g.patchSize, n: width, k: outputChannels,
+                               a: w.baseAddress!, lda: g.patchSize, b: grad, ldb: width, c: col, ldc: width)
+                    g.col2im(col: col, rowStride: width, count: count, gradImages: dx + start * g.channels * g.inputPlane)
                 }
             }
         }

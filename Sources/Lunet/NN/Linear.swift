@@ -93,6 +93,15 @@ public final class Linear: Module {
         }
     }
 
+    /// The weight and bias gradients only (the first layer of a network).
+    public override func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
+        let shape = try outputShape(for: input.shape)
+        guard gradOutput.shape == shape else {
+            throw inputError("gradOutput has shape \(formatShape(gradOutput.shape)), expected \(formatShape(shape))")
+        }
+        if shape[0] > 0 { accumulateGradients(input, gradOutput, batch: shape[0]) }
+    }
+
     /// dW [out, in] += dy^T x; db += column sums of dy.
     private func accumulateGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, batch: Int) {
         let outputSize = outputSize, inputSize = inputSize

@@ -45,6 +45,13 @@ open class Module {
         try backward(input, gradOutput)
     }
 
+    /// Adds the parameter gradients as `backward` does, without the gradient with
+    /// respect to `input` (Torch's `accGradParameters`): the first layer of a
+    /// network needs no more. Layers that can skip work for it override this.
+    open func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
+        _ = try backward(input, gradOutput)
+    }
+
     /// True when `backward` gives the same result if handed this layer's output
     /// in place of its input (ReLU: `x > 0` exactly when `max(x, 0) > 0`). A
     /// container can then free the input as soon as the forward pass is done.

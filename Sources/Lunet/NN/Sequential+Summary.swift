@@ -3,7 +3,7 @@ import Foundation
 extension Sequential {
     /// A table of the layers with their output shapes (batch excluded) and
     /// parameter counts, as Keras' `model.summary()`; convolutions also name
-    /// their algorithm (`[Winograd F(4x4, 3x3)]`, `[im2col + sgemm]`).
+    /// their algorithm for that input (`[Winograd F(4x4, 3x3)]`, `[im2col + sgemm]`).
     ///
     /// ```lua
     /// net:summary({3, 64, 64})
@@ -18,9 +18,9 @@ extension Sequential {
                     try visit(nested, prefix: key + ".")
                     continue
                 }
+                // A convolution names its algorithm (chosen by kernel, stride, channels and size).
+                let algorithm = try (layer as? Conv2d).map { " [\(try $0.algorithm(forInputShape: shape))]" } ?? ""
                 shape = try layer.outputShape(for: shape)
-                // A convolution names its algorithm (chosen by kernel, stride and channels).
-                let algorithm = (layer as? Conv2d).map { " [\($0.algorithm)]" } ?? ""
                 rows.append(("\(key): \(layer.description)\(algorithm)", formatShape(Array(shape.dropFirst())), String(layer.parameterCount)))
             }
         }

@@ -91,13 +91,24 @@ public final class Sequential: Module {
     /// recompute is exact and is done.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
         var gradient = gradOutput
-        return try backward(input, takingGradient: &gradient)
+        return try backpropagate(input, &gradient, inputGradient: true)!
     }
 
     /// As `backward`; each layer's gradient is handed over to the layer before,
     /// which may write over it (ReLU does). A caller's tensor is never written
     /// over: the caller still holds it.
     public override func backward(_ input: Tensor<Float>, takingGradient gradOutput: inout Tensor<Float>) throws -> Tensor<Float> {
+        try backpropagate(input, &gradOutput, inputGradient: true)!
+    }
+
+    /// `backward` without the gradient with respect to the network's input: the
+    /// first layer adds its parameter gradients only (what a training step needs).
+    public override func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
+        var gradient = gradOutput
+        _ = try backpropagate(input, &gradient, inputGradient: false)
+    }
+
+    private func backpropagate(_ input: Tensor<Float>, _ gradOutput: inout Tensor<Float>, inputGradient: Bool) throws -> Tensor<Float>? {
         let sameInput = cachedInput === input.storage && cachedInputShape == input.shape
         if !sameInput || cachedOutputs.count != layers.count {
             if allModules.contains(where: \.isTraining) {
@@ -113,6 +124,11 @@ public final class Sequential: Module {
         for index in layers.indices.reversed() {
             let layerInput = index == 0 ? input
                 : layers[index].backwardAcceptsOutput ? cachedOutputs[index] : cachedOutputs[index - 1]
+            if index == 0, !inputGradient {
+                try layers[index].accumulateParameterGradients(layerInput, gradient)
+                cachedOutputs.removeLast()
+                return nil
+            }
             gradient = try layers[index].backward(layerInput, takingGradient: &gradient)
             // Each output is released once no backward still to run needs it,
             // so gradients reuse the activations' memory: this layer's own now,

@@ -131,7 +131,7 @@ public final class Trainer {
         for metric in options.metrics {
             means.add(metric.name, Double(try metric.correctCount(output, y)) / rows, weight: rows)
         }
-        _ = try model.backward(x, gradient)
+        try model.accumulateParameterGradients(x, gradient)
         if let parallel, let shard { try parallel.afterBackward(shard) }
         try optimizer.step()
         return batchLoss

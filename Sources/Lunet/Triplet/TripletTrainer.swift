@@ -117,7 +117,7 @@ public final class TripletTrainer {
         guard value.isFinite else {
             throw LunetError("triplet.fit: the loss became \(value) (try a lower learning rate)")
         }
-        _ = try network.backward(x, gradient.reshaped(output.shape))
+        try network.accumulateParameterGradients(x, gradient.reshaped(output.shape))
         if let parallel, let shard { try parallel.afterBackward(shard) }
         try optimizer.step()
         return (value, active, embeddings)
