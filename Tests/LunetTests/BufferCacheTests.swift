@@ -6,7 +6,14 @@ import XCTest
 /// entirely free segments go back to the system, least recently freed first.
 final class BufferCacheTests: XCTestCase {
     let page = BufferCache.granularity
+    let skew = BufferCache.skew
     let mebibyte = 1 << 20
+
+    /// The request that takes a chunk of exactly `bytes`.
+    func request(_ bytes: Int) -> Int { bytes - skew }
+
+    /// The chunk start of a buffer.
+    func start(_ pointer: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer { pointer - skew }
 
     /// Frees every segment a test made.
     func drain(_ cache: inout BufferCache) {
@@ -15,27 +22,29 @@ final class BufferCacheTests: XCTestCase {
         XCTAssertEqual(cache.heldBytes, 0)
     }
 
-    func testSizesRoundUpToWholePages() {
+    func testSizesRoundUpToWholePagesWithTheSkew() {
+        XCTAssertEqual(skew, 64)
         XCTAssertEqual(BufferCache.chunkSize(for: 1), page)
-        XCTAssertEqual(BufferCache.chunkSize(for: page), page)
-        XCTAssertEqual(BufferCache.chunkSize(for: page + 1), 2 * page)
+        XCTAssertEqual(BufferCache.chunkSize(for: page - 64), page)
+        XCTAssertEqual(BufferCache.chunkSize(for: page - 63), 2 * page)
         XCTAssertEqual(BufferCache.chunkSize(for: 1_000_000), 245 * page)
     }
 
     func testAFreedChunkServesSmallerRequestsFromItsFront() {
         var cache = BufferCache()
-        let (base, missed) = cache.allocate(mebibyte)
+        let (first, missed) = cache.allocate(request(mebibyte))
         XCTAssertTrue(missed)
+        let base = start(first)
         XCTAssertEqual(Int(bitPattern: base) % page, 0)
-        XCTAssertTrue(cache.deallocate(base))
+        XCTAssertTrue(cache.deallocate(first))
         XCTAssertEqual(cache.freeBytes, mebibyte)
 
-        let quarter = cache.allocate(mebibyte / 4)
+        let quarter = cache.allocate(request(mebibyte / 4))
         XCTAssertFalse(quarter.missed)
-        XCTAssertEqual(quarter.pointer, base)
-        let half = cache.allocate(mebibyte / 2 - 100)  // rounds up to whole pages: exactly half
+        XCTAssertEqual(quarter.pointer, base + skew)
+        let half = cache.allocate(request(mebibyte / 2) - 100)  // rounds up to whole pages: exactly half
         XCTAssertFalse(half.missed)
-        XCTAssertEqual(half.pointer, base + mebibyte / 4)
+        XCTAssertEqual(half.pointer, base + mebibyte / 4 + skew)
         XCTAssertEqual(cache.freeBytes, mebibyte / 4)
         XCTAssertEqual(cache.liveBytes, 3 * mebibyte / 4)
         XCTAssertEqual(cache.chunks(ofSegmentAt: base), [
@@ -45,7 +54,7 @@ final class BufferCacheTests: XCTestCase {
         ])
 
         // Too large for the quarter left: a new segment.
-        let other = cache.allocate(mebibyte / 2)
+        let other = cache.allocate(request(mebibyte / 2))
         XCTAssertTrue(other.missed)
         XCTAssertEqual(cache.heldBytes, mebibyte + mebibyte / 2)
 
@@ -60,10 +69,10 @@ final class BufferCacheTests: XCTestCase {
 
     func testTheSmallestFreeChunkThatFitsIsTaken() {
         var cache = BufferCache()
-        let large = cache.allocate(2 * mebibyte).pointer, small = cache.allocate(mebibyte).pointer
+        let large = cache.allocate(request(2 * mebibyte)).pointer, small = cache.allocate(request(mebibyte)).pointer
         XCTAssertTrue(cache.deallocate(large))
         XCTAssertTrue(cache.deallocate(small))
-        let taken = cache.allocate(mebibyte - page)
+        let taken = cache.allocate(request(mebibyte - page))
         XCTAssertEqual(taken.pointer, small)
         XCTAssertFalse(taken.missed)
         XCTAssertTrue(cache.deallocate(taken.pointer))
@@ -72,13 +81,13 @@ final class BufferCacheTests: XCTestCase {
 
     func testOnlyEntirelyFreeSegmentsAreEvictedOldestFirst() {
         var cache = BufferCache()
-        let a = cache.allocate(mebibyte).pointer, b = cache.allocate(2 * mebibyte).pointer
-        let c = cache.allocate(3 * mebibyte).pointer
+        let a = cache.allocate(request(mebibyte)).pointer, b = cache.allocate(request(2 * mebibyte)).pointer
+        let c = cache.allocate(request(3 * mebibyte)).pointer
         XCTAssertTrue(cache.deallocate(b))
         XCTAssertTrue(cache.deallocate(a))
         // c is cut in two; its free half cannot be given back while the other is live.
         XCTAssertTrue(cache.deallocate(c))
-        let part = cache.allocate(2 * mebibyte + mebibyte / 2)
+        let part = cache.allocate(request(2 * mebibyte + mebibyte / 2))
         XCTAssertEqual(part.pointer, c)
         XCTAssertEqual(cache.freeBytes, 3 * mebibyte + mebibyte / 2)
         XCTAssertEqual(cache.idleBytes, 3 * mebibyte)
@@ -97,7 +106,8 @@ final class BufferCacheTests: XCTestCase {
         let foreign = UnsafeMutableRawPointer.allocate(byteCount: page, alignment: page)
         defer { foreign.deallocate() }
         XCTAssertFalse(cache.deallocate(foreign))
-        let chunk = cache.allocate(mebibyte).pointer
+        let chunk = cache.allocate(request(mebibyte)).pointer
+        XCTAssertFalse(cache.deallocate(start(chunk)), "a chunk's start is not its buffer")
         XCTAssertTrue(cache.deallocate(chunk))
         XCTAssertFalse(cache.deallocate(chunk), "a chunk freed twice")
         drain(&cache)
@@ -119,7 +129,7 @@ final class BufferCacheTests: XCTestCase {
         func step() -> Int {
             var misses = 0
             func take(_ units: Int) -> UnsafeMutableRawPointer {
-                let (pointer, missed) = cache.allocate(units * unit)
+                let (pointer, missed) = cache.allocate(request(units * unit))
                 if missed { misses += 1 }
                 live += units
                 peak = max(peak, live)

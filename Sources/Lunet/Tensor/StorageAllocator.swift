@@ -50,7 +50,7 @@ public enum StorageAllocator {
         guard size <= capacityBytes else {
             missCount += 1
             peakHeld = max(peakHeld, liveBytes + cache.freeBytes)
-            return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: BufferCache.granularity)
+            return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: max(alignment, 64))
         }
         let (pointer, missed) = cache.allocate(size)
         if missed {
