@@ -84,9 +84,10 @@ enum NNBenchmark {
             // The first step warms up (workspaces, page faults) and is not counted.
             let misses = StorageAllocator.missCount
             try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0)
-            print(String(format: "  step %d: %d large allocations missed the buffer cache; peak %.0f MiB, cache %.0f MiB",
+            let tensors = StorageAllocator.statistics
+            print(String(format: "  step %d: %d large allocations missed the buffer cache; peak %.0f MiB, cache %.0f MiB; tensors live at most %.0f MiB, with the cache %.0f",
                          step, StorageAllocator.missCount - misses, Stopwatch.peakMemoryMiB(),
-                         Double(StorageAllocator.cachedByteCount) / 1048576))
+                         mebibytes(StorageAllocator.cachedByteCount), mebibytes(tensors.peakLive), mebibytes(tensors.peakHeld)))
         }
         timings.report(network, peak: peak, steps: steps)
         try measureForward(network, x)
@@ -112,8 +113,9 @@ enum NNBenchmark {
         for (i, layer) in layers.enumerated() {
             let input = outputs.last ?? x
             total += try record(&step, i, forward: true) { outputs.append(try layer.forward(input)) }
+            trace("F", i, layer)
             // As Sequential does: a ReLU's backward takes its output, so its input can go.
-            if i > 0, layer.backwardAcceptsOutput { outputs[i - 1] = released }
+            if i > 0, layer.backwardAcceptsOutput, i == 1 || !layers[i - 1].backwardAcceptsOutput { outputs[i - 1] = released }
         }
         var gradient = try Tensor<Float>.randn(outputs.last!.shape, seed: 2)
         if network.classes != nil {
@@ -121,12 +123,20 @@ enum NNBenchmark {
         }
         for i in layers.indices.reversed() {
             let input = i == 0 ? x : layers[i].backwardAcceptsOutput ? outputs[i] : outputs[i - 1]
-            // As Sequential does in a training step: the first layer adds its parameter gradients only.
+            // As Sequential does in a training step: the first layer adds its parameter
+            // gradients only, the others get each gradient handed over.
             total += try record(&step, i, forward: false) {
-                if i == 0 { try layers[i].accumulateParameterGradients(input, gradient) } else { gradient = try layers[i].backward(input, gradient) }
+                if i == 0 {
+                    try layers[i].accumulateParameterGradients(input, gradient)
+                } else {
+                    gradient = try layers[i].backward(input, takingGradient: &gradient)
+                }
             }
-            // As Sequential does: an output is done with once its layer's backward ran.
+            trace("B", i, layers[i])
+            // As Sequential does: an output is done with once its layer's backward
+            // ran, and its input too unless the layer before takes its output.
             outputs.removeLast()
+            if i == 1 || i > 1 && !layers[i - 1].backwardAcceptsOutput { outputs[i - 1] = released }
         }
         let update = try Stopwatch.seconds {
             try optimizer.step()
@@ -137,6 +147,19 @@ enum NNBenchmark {
         guard counted else { return }
         timings.add(step, total: total)
     }
+
+    /// With `LUNET_TRACE_MEMORY` set, one line per layer pass: tensor bytes live
+    /// after it, the most live during it, the most live plus cached so far.
+    static func trace(_ pass: String, _ i: Int, _ layer: Module) {
+        guard ProcessInfo.processInfo.environment["LUNET_TRACE_MEMORY"] != nil else { return }
+        let s = StorageAllocator.statistics
+        print(String(format: "    %@ %2d %-28@ live %5.0f MiB, at most %5.0f; live + cached at most %5.0f; resident at most %5.0f",
+                     pass, i + 1, layer.description, mebibytes(s.live), mebibytes(s.peakLive), mebibytes(s.peakHeld),
+                     Stopwatch.peakMemoryMiB()))
+        StorageAllocator.resetLivePeak()
+    }
+
+    static func mebibytes(_ bytes: Int) -> Double { Double(bytes) / 1048576 }
 
     static func record(_ timings: inout LayerTimings, _ layer: Int, forward: Bool, _ body: () throws -> Void) throws -> Double {
         let seconds = try Stopwatch.seconds(body)

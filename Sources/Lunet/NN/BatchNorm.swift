@@ -22,7 +22,10 @@ public final class BatchNorm: Module {
     /// Mean and 1/std per feature of the last training forward, for backward.
     private var batchMean: [Float] = []
     private var batchInverseStd: [Float] = []
-    private var statisticsInput: TensorStorage<Float>?
+    /// The input they belong to, held weakly: a strong hold would keep the
+    /// input alive after its owner (`Sequential`) let it go, 216 MiB in the
+    /// Koch network's first block, into the next step.
+    private weak var statisticsInput: TensorStorage<Float>?
 
     public init(_ featureCount: Int, spatialDimensions: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) throws {
         guard featureCount > 0 else { throw LunetError("nn.BatchNorm\(spatialDimensions)d: size must be positive, got \(featureCount)") }

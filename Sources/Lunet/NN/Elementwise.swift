@@ -32,6 +32,22 @@ enum Elementwise {
         }
     }
 
+    /// `combine` with the result written over `g` when no other tensor shares
+    /// its storage (a gradient handed over by `Module.backward(_:takingGradient:)`),
+    /// else into a new tensor. `op` must read element i of `g` before writing element i.
+    static func combine(_ x: Tensor<Float>, reusing g: inout Tensor<Float>,
+                        _ op: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void) throws -> Tensor<Float> {
+        guard g.isUniquelyReferenced() else { return try combine(x, g, op) }
+        x.withUnsafeBufferPointer { a in
+            g.withUnsafeMutableBufferPointer { b in
+                ParallelLoop.forEach(a.count, grain: grain) { range in
+                    op(a.baseAddress!, UnsafePointer(b.baseAddress!), b.baseAddress!, range)
+                }
+            }
+        }
+        return g
+    }
+
     /// Throws the layer's error unless `gradOutput` has the input's shape.
     static func checkGradient(_ module: Module, _ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
         guard input.shape == gradOutput.shape else {

@@ -14,7 +14,9 @@ public final class MaxPool2d: Module {
     /// For each output cell of the last forward, the flat index of the winner
     /// in its input plane: `[batch, channels, oh, ow]`.
     private let winners = Workspace<Int32>()
-    private var winnersInput: TensorStorage<Float>?
+    /// The input they index, held weakly so it does not outlive its owner
+    /// (as `BatchNorm`'s statistics input).
+    private weak var winnersInput: TensorStorage<Float>?
     private var winnersShape: [Int] = []
 
     public init(kernel: Size2D, stride: Size2D? = nil, padding: Padding = .valid) throws {

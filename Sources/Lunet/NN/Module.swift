@@ -37,6 +37,14 @@ open class Module {
         throw LunetError("\(label): backward is not implemented")
     }
 
+    /// `backward` for a caller that hands `gradOutput` over: the layer may write
+    /// its result into that storage when no other tensor shares it (ReLU does),
+    /// which saves a buffer of the gradient's size; afterwards `gradOutput` is
+    /// unspecified. `Sequential` passes its layers' gradients this way.
+    open func backward(_ input: Tensor<Float>, takingGradient gradOutput: inout Tensor<Float>) throws -> Tensor<Float> {
+        try backward(input, gradOutput)
+    }
+
     /// Adds the parameter gradients as `backward` does, without the gradient with
     /// respect to `input` (Torch's `accGradParameters`): the first layer of a
     /// network needs no more. Layers that can skip work for it override this.

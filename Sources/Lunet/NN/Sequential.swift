@@ -10,8 +10,9 @@
 /// ```
 public final class Sequential: Module {
     public private(set) var layers: [Module]
-    /// Input of the last forward and the output of each child.
-    private var cachedInput: TensorStorage<Float>?
+    /// Input of the last forward (weakly: the caller owns it; a nested
+    /// container must not keep its parent's activation alive) and the output of each child.
+    private weak var cachedInput: TensorStorage<Float>?
     private var cachedInputShape: [Int] = []
     private var cachedOutputs: [Tensor<Float>] = []
     /// Stands in for an output freed after forward (see `backwardAcceptsOutput`).
@@ -72,8 +73,8 @@ public final class Sequential: Module {
             outputs.append(x)
             // A layer whose backward can take its output instead of its input
             // (ReLU) lets the input go now: a batch-norm output before a ReLU is
-            // 226 MB in the Koch network's first block.
-            if index > 0, layer.backwardAcceptsOutput {
+            // 216 MiB in the Koch network's first block.
+            if index > 0, layer.backwardAcceptsOutput, !backwardNeedsOwnOutput(index - 1) {
                 outputs[index - 1] = Sequential.released
             }
         }
@@ -89,16 +90,25 @@ public final class Sequential: Module {
     /// so the gradients would not belong to the loss. In evaluation mode the
     /// recompute is exact and is done.
     public override func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
-        try backpropagate(input, gradOutput, inputGradient: true)!
+        var gradient = gradOutput
+        return try backpropagate(input, &gradient, inputGradient: true)!
+    }
+
+    /// As `backward`; each layer's gradient is handed over to the layer before,
+    /// which may write over it (ReLU does). A caller's tensor is never written
+    /// over: the caller still holds it.
+    public override func backward(_ input: Tensor<Float>, takingGradient gradOutput: inout Tensor<Float>) throws -> Tensor<Float> {
+        try backpropagate(input, &gradOutput, inputGradient: true)!
     }
 
     /// `backward` without the gradient with respect to the network's input: the
     /// first layer adds its parameter gradients only (what a training step needs).
     public override func accumulateParameterGradients(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws {
-        _ = try backpropagate(input, gradOutput, inputGradient: false)
+        var gradient = gradOutput
+        _ = try backpropagate(input, &gradient, inputGradient: false)
     }
 
-    private func backpropagate(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, inputGradient: Bool) throws -> Tensor<Float>? {
+    private func backpropagate(_ input: Tensor<Float>, _ gradOutput: inout Tensor<Float>, inputGradient: Bool) throws -> Tensor<Float>? {
         let sameInput = cachedInput === input.storage && cachedInputShape == input.shape
         if !sameInput || cachedOutputs.count != layers.count {
             if allModules.contains(where: \.isTraining) {
@@ -110,6 +120,7 @@ public final class Sequential: Module {
             _ = try forward(input)
         }
         var gradient = gradOutput
+        gradOutput = Sequential.released
         for index in layers.indices.reversed() {
             let layerInput = index == 0 ? input
                 : layers[index].backwardAcceptsOutput ? cachedOutputs[index] : cachedOutputs[index - 1]
@@ -118,12 +129,20 @@ public final class Sequential: Module {
                 cachedOutputs.removeLast()
                 return nil
             }
-            gradient = try layers[index].backward(layerInput, gradient)
-            // Each output is released once its layer's backward has run, so
-            // gradients reuse the activations' memory.
+            gradient = try layers[index].backward(layerInput, takingGradient: &gradient)
+            // Each output is released once no backward still to run needs it,
+            // so gradients reuse the activations' memory: this layer's own now,
+            // and its input too unless the layer before takes its output.
             cachedOutputs.removeLast()
+            if index > 0, !backwardNeedsOwnOutput(index - 1) { cachedOutputs[index - 1] = Sequential.released }
         }
         return gradient
+    }
+
+    /// Whether the backward of layer `index` reads that layer's output (the
+    /// first layer reads this container's input instead).
+    private func backwardNeedsOwnOutput(_ index: Int) -> Bool {
+        index > 0 && layers[index].backwardAcceptsOutput
     }
 
     /// The outputs of the layers with the given names (searched in nested

@@ -43,7 +43,7 @@ public enum MemoryBudget {
         }
         guard bytes <= physicalBytes else { throw refusal("the machine has \(gibibytes(physicalBytes))") }
         if bytes >= freeMemoryCheckBytes, let free = availableBytes() {
-            if bytes > free + StorageAllocator.cachedByteCount {
+            if bytes > free + StorageAllocator.releasableByteCount {
                 throw refusal("\(gibibytes(free)) of the machine's \(gibibytes(physicalBytes)) are free")
             }
             if bytes > free { StorageAllocator.releaseCache() }

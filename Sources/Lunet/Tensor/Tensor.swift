@@ -111,6 +111,12 @@ public struct Tensor<Element: TensorElement>: Sendable {
         }
     }
 
+    /// True when no other tensor shares this one's storage, so writing to it in
+    /// place is seen by no one else (`withUnsafeMutableBufferPointer` then does not copy).
+    public mutating func isUniquelyReferenced() -> Bool {
+        isKnownUniquelyReferenced(&storage)
+    }
+
     /// The flat offset of a 0-based multi-index, checked against the shape.
     public func offset(of index: [Int]) throws -> Int {
         guard index.count == shape.count else {
