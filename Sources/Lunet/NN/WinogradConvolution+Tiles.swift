@@ -30,9 +30,10 @@ extension WinogradConvolution {
         }
     }
 
-    /// Scratch floats per worker: two blocks of n² rows and the input lines of one tile row.
-    private func scratchSize(_ blocking: Blocking, lineSpan: Int) -> Int {
-        2 * tileArea * blocking.block + transform.tileSize * lineSpan
+    /// Scratch floats per worker: two blocks of n² rows and the n input lines of one tile row.
+    private func scratchSize(_ blocking: Blocking) -> Int {
+        let n = transform.tileSize
+        return 2 * tileArea * blocking.block + n * ((blocking.tiles.wide - 1) * m + n)
     }
 
     /// `v[ξ, piece * channels + c, image * tiles + tile] = (Bᵀ d B)[ξ]`, d the n x n
@@ -40,39 +41,47 @@ extension WinogradConvolution {
     /// `x` is `[count, channels, height, width]`.
     func transformInput(_ x: UnsafePointer<Float>, count: Int, channels: Int, height: Int, width: Int,
                         padTop: Int, padLeft: Int, tiles: Tiling, into v: UnsafeMutablePointer<Float>) {
-        let rows = pieceCount * channels, columns = count * tiles.perImage, step = rows * columns
-        let n = transform.tileSize, m = m, r = r, pieces = pieces, bt = transform.bt
-        let blocking = Blocking(tiles), block = blocking.block, span = (tiles.wide - 1) * m + n
+        let rows = pieceCount * channels, columns = count * tiles.perImage
+        let r = r, pieces = pieces, blocking = Blocking(tiles)
         ParallelLoop.forEach(count * rows, grain: 4) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking, lineSpan: span)) { buffer in
-                let raw = buffer.baseAddress!, mixed = raw + n * n * block, lines = mixed + n * n * block
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
                 for item in range {
                     let i = item / rows, row = item % rows
                     let piece = row / channels, c = row % channels
-                    let plane = x + (i * channels + c) * height * width
-                    let top = piece / pieces * r - padTop, left = piece % pieces * r - padLeft
-                    let out = v + row * columns + i * tiles.perImage
-                    blocking.forEach { firstRow, rowCount in
-                        let length = rowCount * tiles.wide
-                        // raw[a, b, t]: the tile's input at (a, b).
-                        for tileRow in 0..<rowCount {
-                            Self.gatherTileRow(plane, height: height, width: width, top: (firstRow + tileRow) * m + top,
-                                               left: left, size: n, step: m, wide: tiles.wide, lines: lines,
-                                               into: raw + tileRow * tiles.wide, block: block)
-                        }
-                        for b in 0..<n {
-                            bt.apply(raw + b * block, inputStride: n * block, into: mixed + b * block,
-                                     outputStride: n * block, count: length)
-                        }
-                        for a in 0..<n {
-                            bt.apply(mixed + a * n * block, inputStride: block, into: raw + a * n * block,
-                                     outputStride: block, count: length)
-                        }
-                        Self.copyRows(raw, count: n * n, length: length, block: block,
-                                      into: out + firstRow * tiles.wide, stride: step)
-                    }
+                    transformPlane(x + (i * channels + c) * height * width, height: height, width: width,
+                                   top: piece / pieces * r - padTop, left: piece % pieces * r - padLeft,
+                                   matrix: transform.bt, blocking: blocking, scratch: buffer.baseAddress!,
+                                   into: v + row * columns + i * tiles.perImage, step: rows * columns)
                 }
             }
+        }
+    }
+
+    /// The tiles of one plane: `out[ξ * step + tile] = (M d Mᵀ)[ξ]`, d the `size` x `size`
+    /// patch of each tile (tiles m apart, the first at (`top`, `left`), zero outside the plane)
+    /// and M `matrix` `[n, size]`.
+    private func transformPlane(_ plane: UnsafePointer<Float>, height: Int, width: Int, top: Int, left: Int,
+                                matrix: CoefficientMatrix, blocking: Blocking, scratch: UnsafeMutablePointer<Float>,
+                                into out: UnsafeMutablePointer<Float>, step: Int) {
+        let n = matrix.rows, size = matrix.columns, m = m, tiles = blocking.tiles, block = blocking.block
+        let raw = scratch, mixed = raw + n * n * block, lines = mixed + n * n * block
+        blocking.forEach { firstRow, rowCount in
+            let length = rowCount * tiles.wide
+            // raw[a, b, t]: the tile's input at (a, b), a and b < size; mixed[k, b, t], k < n.
+            for tileRow in 0..<rowCount {
+                Self.gatherTileRow(plane, height: height, width: width, top: (firstRow + tileRow) * m + top,
+                                   left: left, size: size, step: m, wide: tiles.wide, lines: lines,
+                                   into: raw + tileRow * tiles.wide, block: block)
+            }
+            for b in 0..<size {
+                matrix.apply(raw + b * block, inputStride: size * block, into: mixed + b * block,
+                             outputStride: size * block, count: length)
+            }
+            for k in 0..<n {
+                matrix.apply(mixed + k * size * block, inputStride: block, into: raw + k * n * block,
+                             outputStride: block, count: length)
+            }
+            Self.copyRows(raw, count: n * n, length: length, block: block, into: out + firstRow * tiles.wide, stride: step)
         }
     }
 
@@ -124,35 +133,14 @@ extension WinogradConvolution {
     /// gradient `[count, channels, height, width]`, zero past its edge.
     func transformGradient(_ dy: UnsafePointer<Float>, count: Int, channels: Int, height: Int, width: Int,
                            tiles: Tiling, into d: UnsafeMutablePointer<Float>) {
-        let columns = count * tiles.perImage, step = channels * columns
-        let n = transform.tileSize, m = m, g = transform.a
-        let blocking = Blocking(tiles), block = blocking.block, span = tiles.wide * m
+        let columns = count * tiles.perImage, blocking = Blocking(tiles)
         ParallelLoop.forEach(count * channels, grain: 4) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking, lineSpan: span)) { buffer in
-                let raw = buffer.baseAddress!, mixed = raw + n * n * block, lines = mixed + n * n * block
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
                 for item in range {
                     let i = item / channels, o = item % channels
-                    let plane = dy + item * height * width
-                    let out = d + o * columns + i * tiles.perImage
-                    blocking.forEach { firstRow, rowCount in
-                        let length = rowCount * tiles.wide
-                        // raw[a, b, t], a and b < m; mixed[k, b, t], k < n.
-                        for tileRow in 0..<rowCount {
-                            Self.gatherTileRow(plane, height: height, width: width, top: (firstRow + tileRow) * m, left: 0,
-                                               size: m, step: m, wide: tiles.wide, lines: lines,
-                                               into: raw + tileRow * tiles.wide, block: block)
-                        }
-                        for b in 0..<m {
-                            g.apply(raw + b * block, inputStride: m * block, into: mixed + b * block,
-                                    outputStride: m * block, count: length)
-                        }
-                        for k in 0..<n {
-                            g.apply(mixed + k * m * block, inputStride: block, into: raw + k * n * block,
-                                    outputStride: block, count: length)
-                        }
-                        Self.copyRows(raw, count: n * n, length: length, block: block,
-                                      into: out + firstRow * tiles.wide, stride: step)
-                    }
+                    transformPlane(dy + item * height * width, height: height, width: width, top: 0, left: 0,
+                                   matrix: transform.a, blocking: blocking, scratch: buffer.baseAddress!,
+                                   into: d + o * columns + i * tiles.perImage, step: channels * columns)
                 }
             }
         }
@@ -165,9 +153,9 @@ extension WinogradConvolution {
                            padTop: Int, padLeft: Int, tiles: Tiling, into dx: UnsafeMutablePointer<Float>) {
         let rows = pieceCount * channels, columns = count * tiles.perImage, step = rows * columns
         let n = transform.tileSize, m = m, r = r, pieces = pieces, pieceCount = pieceCount, b = transform.b
-        let blocking = Blocking(tiles), block = blocking.block, span = (tiles.wide - 1) * m + n
+        let blocking = Blocking(tiles), block = blocking.block
         ParallelLoop.forEach(count * channels, grain: 4) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking, lineSpan: span)) { buffer in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
                 let raw = buffer.baseAddress!, mixed = raw + n * n * block, lines = mixed + n * n * block
                 for item in range {
                     let i = item / channels, c = item % channels
@@ -254,7 +242,7 @@ extension WinogradConvolution {
         let n = transform.tileSize, m = m, at = transform.at
         let blocking = Blocking(tiles), block = blocking.block
         ParallelLoop.forEach(count * channels, grain: 4) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking, lineSpan: 0)) { buffer in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
                 let tile = buffer.baseAddress!, mixed = tile + n * n * block
                 for item in range {
                     let i = item / channels, o = item % channels
