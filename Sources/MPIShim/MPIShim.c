@@ -15,7 +15,7 @@ typedef void *handle;
 
 static struct {
     int running, rank, size;
-    handle world, float_type, double_type, sum, max;
+    handle world, float_type, double_type, byte_type, sum, max;
     int (*init_thread)(int *, char ***, int, int *);
     int (*comm_rank)(handle, int *);
     int (*comm_size)(handle, int *);
@@ -45,6 +45,7 @@ int lunet_mpi_start(char *error, size_t error_size) {
     LOAD(world, "ompi_mpi_comm_world")
     LOAD(float_type, "ompi_mpi_float")
     LOAD(double_type, "ompi_mpi_double")
+    LOAD(byte_type, "ompi_mpi_byte")
     LOAD(sum, "ompi_mpi_op_sum")
     LOAD(max, "ompi_mpi_op_max")
     LOAD(init_thread, "MPI_Init_thread")
@@ -95,6 +96,16 @@ int lunet_mpi_broadcast_float(float *buffer, long count, int root) {
     for (long done = 0; done < count; done += CHUNK) {
         long n = count - done < CHUNK ? count - done : CHUNK;
         int status = mpi.bcast(buffer + done, (int)n, mpi.float_type, root, mpi.world);
+        if (status != 0) return status;
+    }
+    return 0;
+}
+
+int lunet_mpi_broadcast_bytes(void *buffer, long count, int root) {
+    if (!mpi.running) return 0;
+    for (long done = 0; done < count; done += CHUNK) {
+        long n = count - done < CHUNK ? count - done : CHUNK;
+        int status = mpi.bcast((char *)buffer + done, (int)n, mpi.byte_type, root, mpi.world);
         if (status != 0) return status;
     }
     return 0;

@@ -19,6 +19,7 @@ private final class MirrorCommunicator: Communicator {
         for i in buffer.indices { buffer[i] *= Double(1 + other) }
     }
     func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int) throws {}
+    func broadcast(bytes buffer: UnsafeMutableRawBufferPointer, root: Int) throws {}
     func allGather(_ local: UnsafeBufferPointer<Float>, counts: [Int]) throws -> [Float] { Array(local) + Array(local) }
 }
 

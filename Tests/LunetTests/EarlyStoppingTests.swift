@@ -83,4 +83,16 @@ final class EarlyStoppingTests: XCTestCase {
         try stopping.trainingEnded(model: model)
         XCTAssertEqual(model.parameters.flatMap(\.value.scalars), first)
     }
+
+    /// Restoring writes through the parameters' mutable accessor: a copy of a
+    /// weight taken before (copy on write shares its storage) keeps its values.
+    func testRestoringKeepsCopiesTakenEarlier() throws {
+        let model = try Linear(3, 2, seed: 1)
+        let snapshot = ModelSnapshot(of: model)
+        model.weight.value.withUnsafeMutableBufferPointer { $0.update(repeating: 7) }
+        let copy = model.weight.value
+        try snapshot.restore(into: model)
+        XCTAssertEqual(copy.scalars, [Float](repeating: 7, count: 6))
+        XCTAssertEqual(model.weight.value.scalars, try Linear(3, 2, seed: 1).weight.value.scalars)
+    }
 }

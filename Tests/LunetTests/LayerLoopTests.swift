@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Lunet
 
@@ -140,5 +141,23 @@ final class LayerLoopTests: XCTestCase {
             assertIdentical(y.scalars, expectedY, "\(what) output")
             assertIdentical(try pool.backward(x, dy).scalars, expectedDx, "\(what) input gradient")
         }
+    }
+
+    /// `LUNET_LOOP_THREADS` is read at every loop: setting it after loops ran
+    /// (as `Distributed.start` does) takes effect, and 0 means one thread.
+    func testLoopThreadsAreReadAtEachLoop() {
+        let previous = getenv("LUNET_LOOP_THREADS").map { String(cString: $0) }
+        defer { if let previous { setenv("LUNET_LOOP_THREADS", previous, 1) } else { unsetenv("LUNET_LOOP_THREADS") } }
+        ParallelLoop.forEach(10) { _ in }
+        setenv("LUNET_LOOP_THREADS", "3", 1)
+        XCTAssertEqual(ParallelLoop.workers, 3)
+        var ranges: [Range<Int>] = []
+        let lock = NSLock()
+        ParallelLoop.forEach(9) { range in lock.lock(); ranges.append(range); lock.unlock() }
+        XCTAssertEqual(ranges.sorted { $0.lowerBound < $1.lowerBound }, [0..<3, 3..<6, 6..<9])
+        setenv("LUNET_LOOP_THREADS", "0", 1)
+        XCTAssertEqual(ParallelLoop.workers, 1)
+        unsetenv("LUNET_LOOP_THREADS")
+        XCTAssertEqual(ParallelLoop.workers, ParallelLoop.cores)
     }
 }

@@ -27,6 +27,9 @@ public protocol Communicator: AnyObject {
     func allReduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReduceOperation) throws
     /// Replaces `buffer` on every rank by its value on `root`.
     func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int) throws
+    /// Replaces `buffer`'s bytes on every rank by their value on `root`, exactly
+    /// (a generator's state, flags): no arithmetic touches them.
+    func broadcast(bytes buffer: UnsafeMutableRawBufferPointer, root: Int) throws
     /// Concatenates each rank's `local` in rank order; `counts[r]` is rank r's count.
     func allGather(_ local: UnsafeBufferPointer<Float>, counts: [Int]) throws -> [Float]
 }
@@ -77,5 +80,6 @@ public final class SingleProcessCommunicator: Communicator {
     public func allReduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReduceOperation) throws {}
     public func allReduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReduceOperation) throws {}
     public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int) throws { try checkRoot(root) }
+    public func broadcast(bytes buffer: UnsafeMutableRawBufferPointer, root: Int) throws { try checkRoot(root) }
     public func allGather(_ local: UnsafeBufferPointer<Float>, counts: [Int]) throws -> [Float] { Array(local) }
 }

@@ -2,16 +2,11 @@
 /// collective: all ranks make them at the same points, so a decision taken
 /// from local values (a NaN loss, a callback asking to stop) is taken by all.
 extension DataParallel {
-    /// The main rank's generator, exactly (its state, as 32-bit words through a
-    /// Double reduction): every rank walks the order one process would, seeded or not.
+    /// The main rank's generator, exactly (its state's bytes, broadcast): every
+    /// rank walks the order one process would, seeded or not.
     public func commonGenerator(_ generator: RandomGenerator) throws -> RandomGenerator {
-        var words = withUnsafeBytes(of: generator) { Array($0.bindMemory(to: UInt32.self)) }
-        let summed = try communicator.sum(words.map { isMain ? Double($0) : 0 })
-        words = summed.map { UInt32($0) }
         var common = generator
-        withUnsafeMutableBytes(of: &common) { raw in
-            for (i, word) in words.enumerated() { raw.storeBytes(of: word, toByteOffset: i * 4, as: UInt32.self) }
-        }
+        try withUnsafeMutableBytes(of: &common) { try communicator.broadcast(bytes: $0, root: 0) }
         return common
     }
 

@@ -31,7 +31,7 @@ public enum Distributed {
         guard launchedByMPI(), world is SingleProcessCommunicator else { return }
         world = try MPICommunicator()
         if let threads = threadsPerRank() {
-            setenv("LUNET_LOOP_THREADS", String(threads), 1)  // read by ParallelLoop on first use
+            setenv("LUNET_LOOP_THREADS", String(threads), 1)  // read by ParallelLoop at each loop
             BLAS.setThreadCount(threads)
         }
     }

@@ -38,6 +38,12 @@ public final class MPICommunicator: Communicator {
         try check(lunet_mpi_broadcast_float(base, buffer.count, Int32(root)), "MPI_Bcast")
     }
 
+    public func broadcast(bytes buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
+        try checkRoot(root)
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        try check(lunet_mpi_broadcast_bytes(base, buffer.count, Int32(root)), "MPI_Bcast")
+    }
+
     public func allGather(_ local: UnsafeBufferPointer<Float>, counts: [Int]) throws -> [Float] {
         guard counts.count == size, counts[rank] == local.count else {
             throw LunetError("allGather: \(counts.count) counts for \(size) ranks, this rank's is \(counts.indices.contains(rank) ? counts[rank] : -1) for \(local.count) values")

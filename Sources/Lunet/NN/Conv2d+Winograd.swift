@@ -30,7 +30,7 @@ extension Conv2d {
         }
     }
 
-    /// Bias and weight gradients by `winograd`, and the input gradient when `inputGradient`
+    /// The weight gradient by `winograd`, and the input gradient when `inputGradient`
     /// (else nil); the caller holds `workspaceLock`.
     func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>, geometry g: ConvolutionGeometry,
                   winograd: WinogradConvolution, inputGradient: Bool) throws -> Tensor<Float>? {
@@ -38,16 +38,6 @@ extension Conv2d {
         return try input.withUnsafeBufferPointer { x in
             try gradOutput.withUnsafeBufferPointer { dy in
                 try weight.value.withUnsafeBufferPointer { w in
-                    bias?.gradient.withUnsafeMutableBufferPointer { db in
-                        for i in 0..<batch {
-                            for o in 0..<outputChannels {
-                                let plane = dy.baseAddress! + (i * outputChannels + o) * g.outputPlane
-                                var sum: Float = 0
-                                for p in 0..<g.outputPlane { sum += plane[p] }
-                                db[o] += sum
-                            }
-                        }
-                    }
                     let run = { (dx: UnsafeMutablePointer<Float>?) throws in
                         try self.weight.gradient.withUnsafeMutableBufferPointer { dw in
                             try winograd.backward(x.baseAddress!, dy.baseAddress!, batch: batch, geometry: g,

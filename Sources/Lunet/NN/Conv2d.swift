@@ -200,6 +200,11 @@ public final class Conv2d: Module {
         guard gradOutput.shape == shape else {
             throw inputError("gradOutput has shape \(formatShape(gradOutput.shape)), expected \(formatShape(shape))")
         }
+        if let bias {
+            gradOutput.withUnsafeBufferPointer { dy in
+                bias.accumulateBiasGradient(dy.baseAddress!, batch: batch, channels: outputChannels, plane: g.outputPlane)
+            }
+        }
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
         if case .winograd(let winograd) = path(for: g) {
@@ -219,14 +224,14 @@ public final class Conv2d: Module {
         return try Tensor(shape: input.shape) { try run($0.baseAddress!) }
     }
 
-    /// Per chunk: unfold the input again, `dW += dY col^T`, `db += row sums of dY`,
+    /// Per chunk: unfold the input again, `dW += dY col^T`,
     /// and with `dx`, `dcol = W^T dY` folded back into the input gradient. The caller holds `workspaceLock`.
     private func im2colBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
                                 batch: Int, into dx: UnsafeMutablePointer<Float>?) throws {
         let chunk = chunkSize(g, batch: batch)
         let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let gathered = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
-        let outputChannels = outputChannels, bias = bias
+        let outputChannels = outputChannels
         try weight.value.withUnsafeBufferPointer { w in
             try weight.gradient.withUnsafeMutableBufferPointer { dw in
                 for start in Swift.stride(from: 0, to: batch, by: chunk) {
@@ -240,14 +245,6 @@ public final class Conv2d: Module {
                     } else {
                         gather(dyChunk, into: gathered, count: count, plane: g.outputPlane)
                         grad = UnsafePointer(gathered)
-                    }
-                    bias?.gradient.withUnsafeMutableBufferPointer { db in
-                        for o in 0..<outputChannels {
-                            let row = grad + o * width
-                            var sum: Float = 0
-                            for p in 0..<width { sum += row[p] }
-                            db[o] += sum
-                        }
                     }
                     BLAS.sgemm(transposeB: true, m: outputChannels, n: g.patchSize, k: width,
                                a: grad, lda: width, b: col, ldb: width, beta: 1, c: dw.baseAddress!, ldc: g.patchSize)

@@ -111,12 +111,7 @@ public final class Linear: Module {
                     BLAS.sgemm(transposeA: true, m: outputSize, n: inputSize, k: batch, a: dy.baseAddress!, lda: outputSize,
                                b: x.baseAddress!, ldb: inputSize, beta: 1, c: dw.baseAddress!, ldc: inputSize)
                 }
-                bias?.gradient.withUnsafeMutableBufferPointer { db in
-                    for row in 0..<batch {
-                        let r = dy.baseAddress! + row * outputSize
-                        for j in 0..<outputSize { db[j] += r[j] }
-                    }
-                }
+                bias?.accumulateBiasGradient(dy.baseAddress!, batch: batch, channels: outputSize, plane: 1)
             }
         }
     }

@@ -5,11 +5,18 @@ import Foundation
 /// core inside a product; the loops around it (im2col, pooling, batch norm)
 /// use this.
 enum ParallelLoop {
-    /// The core count, or `LUNET_LOOP_THREADS` when set (1 keeps loops on the calling thread).
-    static let workers: Int = {
-        let configured = ProcessInfo.processInfo.environment["LUNET_LOOP_THREADS"].flatMap { Int($0) }
-        return Swift.max(1, configured ?? ProcessInfo.processInfo.activeProcessorCount)
-    }()
+    /// The core count, or `LUNET_LOOP_THREADS` when set to an integer (1, or
+    /// less, keeps loops on the calling thread). Read at every loop (a `getenv`,
+    /// far below a loop's cost), so setting it later (as `Distributed.start`
+    /// does for ranks sharing a machine) takes effect at the next loop.
+    static var workers: Int {
+        if let text = getenv("LUNET_LOOP_THREADS"), let configured = Int(String(cString: text)) {
+            return Swift.max(1, configured)
+        }
+        return cores
+    }
+
+    static let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Calls `body` on contiguous ranges covering `0..<count`, concurrently;
     /// below `grain` items per worker it stays on the calling thread.

@@ -9,15 +9,18 @@ public struct ModelSnapshot {
         buffers = model.namedBuffers.map { ($0.0, Tensor(shape: $0.1.shape, storage: $0.1.storage.copy())) }
     }
 
-    /// Writes the saved values back. Parameters are overwritten in place, so
-    /// optimizers and Lua views of them see the restored weights.
+    /// Writes the saved values back into the model's parameters (the objects
+    /// its optimizer holds) through their mutable accessor, so copy on write
+    /// holds: a copy of a weight taken earlier keeps its values.
     public func restore(into model: Module) throws {
         let current = model.parameters
         guard current.count == parameters.count, zip(current, parameters).allSatisfy({ $0.value.shape == $1.shape }) else {
             throw LunetError("\(model.label): its parameters changed since the snapshot was taken")
         }
         for (parameter, saved) in zip(current, parameters) {
-            parameter.value.storage.pointer.update(from: saved.storage.pointer, count: saved.count)
+            saved.withUnsafeBufferPointer { from in
+                parameter.value.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: from.baseAddress!, count: from.count) }
+            }
         }
         for (name, value) in buffers {
             try model.setNamedBuffer(name, Tensor(shape: value.shape, storage: value.storage.copy()))

@@ -26,6 +26,8 @@ int lunet_mpi_barrier(void);
 int lunet_mpi_allreduce_float(float *buffer, long count, lunet_mpi_op op);
 int lunet_mpi_allreduce_double(double *buffer, long count, lunet_mpi_op op);
 int lunet_mpi_broadcast_float(float *buffer, long count, int root);
+/// `count` bytes as they are (MPI_BYTE): generator states, flags.
+int lunet_mpi_broadcast_bytes(void *buffer, long count, int root);
 /// Gathers `counts[r]` floats from each rank r into `output` in rank order;
 /// `input` holds this rank's `counts[rank]` floats.
 int lunet_mpi_allgatherv_float(const float *input, float *output, const int *counts);
