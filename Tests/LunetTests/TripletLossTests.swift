@@ -17,6 +17,27 @@ final class TripletLossTests: XCTestCase {
         XCTAssertEqual(plain.activeFraction, 0.5)
     }
 
+    /// A NaN distance goes through the loss, its active fraction and its
+    /// gradient as through PyTorch's clamp_min (bench/reference/make_loop_references.py):
+    /// a diverged network never shows a smaller loss.
+    func testNaNDistancePropagatesAsInPyTorch() throws {
+        let a = try Tensor<Float>(shape: [2, 2], scalars: [.nan, 0, 1, 0])
+        let p = try Tensor<Float>.zeros([2, 2]), n = try Tensor<Float>.ones([2, 2])
+        let loss = TripletLoss(margin: 0.2, distance: .squared)
+        let forward = try loss.forward(a, p, n)
+        XCTAssertTrue(forward.loss.isNaN)
+        XCTAssertTrue(forward.activeFraction.isNaN)
+        let (ga, gp, gn) = try loss.backward(a, p, n)
+        func same(_ x: Tensor<Float>, _ expected: [Float]) -> Bool {
+            zip(x.scalars, expected).allSatisfy { $0.isNaN ? $1.isNaN : $0 == $1 }
+        }
+        XCTAssertTrue(same(ga, [.nan, 0.0, 1.0, 1.0]), "\(ga.scalars)")
+        XCTAssertTrue(same(gp, [.nan, -0.0, -1.0, -0.0]), "\(gp.scalars)")
+        XCTAssertTrue(same(gn, [.nan, -0.0, 0.0, -1.0]), "\(gn.scalars)")
+        let stacked = try loss.lossAndGradient(stacked: try Tensor.concatenate([a, p, n], dimension: 0))
+        XCTAssertTrue(stacked.loss.isNaN && stacked.activeFraction.isNaN)
+    }
+
     func checkGradients(_ distance: TripletLoss.Distance) throws {
         let loss = TripletLoss(margin: 1.0, distance: distance)
         let a = try Tensor<Float>.randn([6, 5], seed: 1)

@@ -29,7 +29,8 @@ public final class TripletLoss {
 
     public var description: String { "TripletLoss(margin=\(margin), distance=\(distance.rawValue))" }
 
-    /// The mean loss and the fraction of triplets whose loss is above zero.
+    /// The mean loss and the fraction of triplets whose loss is above zero
+    /// (both NaN when a distance is NaN).
     public func forward(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws
         -> (loss: Float, activeFraction: Float) {
         mean(try perTriplet(anchor, positive, negative))
@@ -51,10 +52,17 @@ public final class TripletLoss {
 
     private typealias Term = (positiveDistance: Double, negativeDistance: Double, loss: Double)
 
+    /// A NaN term (a NaN or infinite distance) makes the mean and the active
+    /// fraction NaN, as PyTorch's `clamp_min` lets NaN through: a diverged
+    /// network shows as a NaN loss, never as a smaller one.
     private func mean(_ terms: [Term]) -> (loss: Float, activeFraction: Float) {
-        let active = terms.filter { $0.loss > 0 }
-        let total = active.reduce(0.0) { $0 + $1.loss }
-        return (Float(total / Double(terms.count)), Float(active.count) / Float(terms.count))
+        var total = 0.0, active = 0
+        for term in terms where !(term.loss <= 0) {
+            total += term.loss
+            active += 1
+        }
+        let fraction = total.isNaN ? Float.nan : Float(active) / Float(terms.count)
+        return (Float(total / Double(terms.count)), fraction)
     }
 
     private func gradients(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>, _ terms: [Term]) throws
@@ -67,10 +75,13 @@ public final class TripletLoss {
                     ga.withUnsafeMutableBufferPointer { da in
                         gp.withUnsafeMutableBufferPointer { dp in
                             gn.withUnsafeMutableBufferPointer { dn in
-                                for (row, term) in terms.enumerated() where term.loss > 0 {
+                                for (row, term) in terms.enumerated() where !(term.loss <= 0) {
                                     // d/da d(a, x) = s * (a - x): s = 2 when squared, 1 / d(a, x) when plain.
-                                    let sp = scale(term.positiveDistance) / Float(batch)
-                                    let sn = scale(term.negativeDistance) / Float(batch)
+                                    // A NaN term passes a zero gradient, as clamp_min's backward
+                                    // does, so NaN only where a - x is not finite (as in PyTorch).
+                                    let weight: Float = term.loss.isNaN ? 0 : 1 / Float(batch)
+                                    let sp = scale(term.positiveDistance) * weight
+                                    let sn = scale(term.negativeDistance) * weight
                                     for j in row * width..<(row + 1) * width {
                                         let toPositive = sp * (a[j] - p[j]), toNegative = sn * (a[j] - n[j])
                                         da[j] = toPositive - toNegative
