@@ -37,6 +37,21 @@ enum ParallelLoop {
     }
 }
 
+extension ParallelLoop {
+    /// `forEach` for a check: true when `body` returned true on every range.
+    static func allSatisfy(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Bool) -> Bool {
+        let lock = NSLock()
+        var all = true
+        forEach(count, grain: grain) { range in
+            let result = body(range)
+            lock.lock()
+            all = all && result
+            lock.unlock()
+        }
+        return all
+    }
+}
+
 /// Carries non-Sendable values (closures over buffers) into `concurrentPerform`;
 /// the loops above give each task a disjoint part of the buffers.
 struct UncheckedSendable<Value>: @unchecked Sendable {

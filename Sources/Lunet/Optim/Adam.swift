@@ -20,6 +20,8 @@ public final class Adam: Optimizer {
     public let amsgrad: Bool
     public let weightDecay: Float
     public private(set) var stepCount = 0
+    /// Set by the bindings' `schedule` option; the loops apply it each epoch.
+    public var schedule: LearningRateSchedule?
     /// Element counts of the parameters when this optimizer was made.
     private let stateCounts: [Int]
     /// Per parameter, its shape: first moments `m`, second moments `v`, and
@@ -62,29 +64,55 @@ public final class Adam: Optimizer {
 
     public func step() throws {
         try checkSizes("optim.Adam", stateCounts: stateCounts)
-        stepCount += 1
-        // Bias corrections in Double, as PyTorch computes them in Python floats.
-        let t = Double(stepCount)
-        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), t)))
-        let correction2 = Float((1 - pow(Double(beta2), t)).squareRoot())
+        let (stepSize, correction2) = corrections(step: stepCount + 1)
         for index in parameters.indices {
-            update(index, stepSize: stepSize, correction2: correction2)
+            _ = update(index, stepSize: stepSize, correction2: correction2, guarded: false)
         }
+        stepCount += 1
     }
 
-    /// One pass over the parameter's arrays, split over the cores.
-    private func update(_ index: Int, stepSize: Float, correction2: Float) {
+    public func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
+        try checkSizes("optim.Adam", stateCounts: stateCounts)
+        let (stepSize, correction2) = corrections(step: stepCount + 1)
+        let finite = parameters.indices.allSatisfy { update($0, stepSize: stepSize, correction2: correction2, guarded: true) }
+        guard try agree(finite) else { return false }
+        commitDeferredWeights()
+        stepCount += 1
+        return true
+    }
+
+    /// `lr / (1 - beta1^t)` and `sqrt(1 - beta2^t)` for step `t`, in Double as
+    /// PyTorch computes them in Python floats.
+    private func corrections(step: Int) -> (stepSize: Float, correction2: Float) {
+        let t = Double(step)
+        return (Float(Double(learningRate) / (1 - pow(Double(beta1), t))), Float((1 - pow(Double(beta2), t)).squareRoot()))
+    }
+
+    /// One pass over the parameter's arrays, split over the cores: in place, or
+    /// (`guarded`) the new weights into the gradient's storage; true when finite.
+    private func update(_ index: Int, stepSize: Float, correction2: Float, guarded: Bool) -> Bool {
         let parameter = parameters[index]
         let update = AdamUpdate(beta1: beta1, beta2: beta2, epsilon: epsilon, decay: weightDecay + 2 * parameter.l2,
                                 stepSize: stepSize, correction2: correction2)
+        let (m, v) = (firstMoments[index].pointer, secondMoments[index].pointer)
+        let vmax = amsgrad ? maxSecondMoments[index].pointer : nil
+        if guarded {
+            return parameter.gradient.withUnsafeMutableBufferPointer { grad in
+                parameter.value.withUnsafeBufferPointer { w in
+                    let arrays = AdamUpdate.Arrays(w: UnsafeMutablePointer(mutating: w.baseAddress!), g: grad.baseAddress!, m: m, v: v, vmax: vmax)
+                    return ParallelLoop.allSatisfy(w.count, grain: 1 << 15) { range in
+                        update.applyDeferred(arrays, range, into: grad.baseAddress!)
+                    }
+                }
+            }
+        }
         let gradient = parameter.gradient
         gradient.withUnsafeBufferPointer { grad in
             parameter.value.withUnsafeMutableBufferPointer { w in
-                let arrays = AdamUpdate.Arrays(w: w.baseAddress!, g: grad.baseAddress!, m: firstMoments[index].pointer,
-                                               v: secondMoments[index].pointer,
-                                               vmax: amsgrad ? maxSecondMoments[index].pointer : nil)
+                let arrays = AdamUpdate.Arrays(w: w.baseAddress!, g: grad.baseAddress!, m: m, v: v, vmax: vmax)
                 ParallelLoop.forEach(w.count, grain: 1 << 15) { range in update.apply(arrays, range) }
             }
         }
+        return true
     }
 }

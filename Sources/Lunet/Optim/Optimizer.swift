@@ -21,9 +21,46 @@ public protocol Optimizer: AnyObject {
     var description: String { get }
     /// Applies one update from the current gradients.
     func step() throws
+    /// The training loops' step, which never leaves a weight non-finite. The
+    /// update is computed without touching the weights (the new values go to
+    /// the gradients' storage); when every new weight and state value is
+    /// finite and `agree` says so (under MPI, all ranks' vote), the new
+    /// weights take the old ones' place and the result is true. Otherwise the
+    /// weights are unchanged and the result is false (moments that stayed
+    /// finite have taken the step). Either way the gradients are used up:
+    /// zero them before the next backward.
+    func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool
+    /// The learning rate by epoch, when one was given (`schedule = {...}`).
+    var schedule: LearningRateSchedule? { get }
 }
 
 extension Optimizer {
+    public var schedule: LearningRateSchedule? { nil }
+
+    /// For optimizers without a deferred pass: `step()` on copies that share
+    /// the weights' storage until it writes (copy on write keeps the old
+    /// values), put back when a new weight is not finite.
+    public func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
+        let before = parameters.map(\.value)
+        try step()
+        let finite = parameters.allSatisfy { $0.value.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) } }
+        guard try agree(finite) else {
+            for (parameter, value) in zip(parameters, before) { parameter.value = value }
+            return false
+        }
+        return true
+    }
+
+    /// After a deferred pass: each parameter's new weights (in its gradient's
+    /// storage) become its value; the old value's storage becomes the gradient.
+    func commitDeferredWeights() {
+        for parameter in parameters {
+            let old = parameter.value
+            parameter.value = parameter.gradient
+            parameter.gradient = old
+        }
+    }
+
     /// Clears every parameter's gradient.
     public func zeroGrad() {
         for parameter in parameters { parameter.zeroGradient() }

@@ -14,6 +14,8 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     public let weightDecay: Float
     public private(set) var stepCount = 0
+    /// Set by the bindings' `schedule` option; the loops apply it each epoch.
+    public var schedule: LearningRateSchedule?
     /// Element counts of the parameters when this optimizer was made.
     private let stateCounts: [Int]
     /// One momentum buffer per parameter (its size), allocated once and held
@@ -47,26 +49,72 @@ public final class SGD: Optimizer {
 
     public func step() throws {
         try checkSizes("optim.SGD", stateCounts: stateCounts)
-        let first = stepCount == 0
-        for (index, parameter) in parameters.enumerated() {
-            let decay = weightDecay + 2 * parameter.l2
-            let (lr, mu, nesterov) = (learningRate, momentum, self.nesterov)
-            let gradient = parameter.gradient
-            gradient.withUnsafeBufferPointer { grad in
-                parameter.value.withUnsafeMutableBufferPointer { w in
-                    guard mu > 0 else {
-                        for i in 0..<w.count { w[i] -= lr * (grad[i] + decay * w[i]) }
-                        return
-                    }
-                    let b = velocities[index].pointer
-                    for i in 0..<w.count {
-                        let g = grad[i] + decay * w[i]
-                        b[i] = first ? g : mu * b[i] + g
-                        w[i] -= lr * (nesterov ? g + mu * b[i] : b[i])
-                    }
+        for index in parameters.indices {
+            _ = update(index, guarded: false)
+        }
+        stepCount += 1
+    }
+
+    public func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
+        try checkSizes("optim.SGD", stateCounts: stateCounts)
+        let finite = parameters.indices.allSatisfy { update($0, guarded: true) }
+        guard try agree(finite) else { return false }
+        commitDeferredWeights()
+        stepCount += 1
+        return true
+    }
+
+    /// One pass over a parameter: in place, or (`guarded`) the new weights into
+    /// the gradient's storage (each gradient read before it is overwritten)
+    /// and the momentum stored only where finite; true when all is finite.
+    private func update(_ index: Int, guarded: Bool) -> Bool {
+        let parameter = parameters[index]
+        let rule = Rule(lr: learningRate, mu: momentum, nesterov: nesterov, decay: weightDecay + 2 * parameter.l2,
+                        first: stepCount == 0, b: momentum > 0 ? velocities[index].pointer : nil)
+        if guarded {
+            return parameter.gradient.withUnsafeMutableBufferPointer { g in
+                parameter.value.withUnsafeBufferPointer { w in
+                    rule.run(w.baseAddress!, g.baseAddress!, into: g.baseAddress!, w.count, guarded: true)
                 }
             }
         }
-        stepCount += 1
+        let gradient = parameter.gradient
+        return gradient.withUnsafeBufferPointer { g in
+            parameter.value.withUnsafeMutableBufferPointer { w in
+                rule.run(w.baseAddress!, g.baseAddress!, into: w.baseAddress!, w.count, guarded: false)
+            }
+        }
+    }
+
+    /// The update of one parameter; `b` is its momentum buffer (nil without momentum).
+    private struct Rule {
+        let lr: Float, mu: Float, nesterov: Bool, decay: Float, first: Bool
+        let b: UnsafeMutablePointer<Float>?
+
+        /// Writes the new weights to `out` (which may be `w`); true when every value is finite.
+        @inline(__always)
+        func run(_ w: UnsafePointer<Float>, _ grad: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                 _ count: Int, guarded: Bool) -> Bool {
+            var finite = true
+            for i in 0..<count {
+                let g = grad[i] + decay * w[i]
+                var next: Float
+                if let b {
+                    let velocity = first ? g : mu * b[i] + g
+                    next = w[i] - lr * (nesterov ? g + mu * velocity : velocity)
+                    if guarded {
+                        finite = finite && velocity.isFinite
+                        if velocity.isFinite { b[i] = velocity }
+                    } else {
+                        b[i] = velocity
+                    }
+                } else {
+                    next = w[i] - lr * g
+                }
+                if guarded { finite = finite && next.isFinite }
+                out[i] = next
+            }
+            return finite
+        }
     }
 }

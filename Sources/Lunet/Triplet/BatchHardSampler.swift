@@ -31,25 +31,33 @@ public final class BatchHardSampler: EmbeddingMiner {
     public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
         let batch = try drawBatch(context, count: count)
         let rows = try embeddings(batch, context)
-        let distances = try PairwiseDistances.squared(rows, rows)
         let labels = batch.map(context.dataset.label)
+        let anchors = Swift.min(count, batch.count)
         var triplets = TripletIndices()
-        distances.withUnsafeBufferPointer { d in
-            for i in batch.indices where triplets.count < count {
-                var positive = -1, negative = -1
-                for j in batch.indices where j != i {
-                    let dij = d[i * batch.count + j]
-                    if labels[j] == labels[i] {
-                        if positive < 0 || dij > d[i * batch.count + positive] { positive = j }
-                    } else if negative < 0 || dij < d[i * batch.count + negative] {
-                        negative = j
+        // Distances a block of anchors at a time: memory linear in the batch.
+        for start in stride(from: 0, to: anchors, by: Self.block) {
+            let length = Swift.min(Self.block, anchors - start)
+            let distances = try PairwiseDistances.squared(try rows.narrowed(dimension: 0, start: start, length: length), rows)
+            distances.withUnsafeBufferPointer { d in
+                for i in start..<start + length {
+                    let row = d.baseAddress! + (i - start) * batch.count
+                    var positive = -1, negative = -1
+                    for j in batch.indices where j != i {
+                        if labels[j] == labels[i] {
+                            if positive < 0 || row[j] > row[positive] { positive = j }
+                        } else if negative < 0 || row[j] < row[negative] {
+                            negative = j
+                        }
                     }
+                    triplets.append(anchor: batch[i], positive: batch[positive], negative: batch[negative])
                 }
-                triplets.append(anchor: batch[i], positive: batch[positive], negative: batch[negative])
             }
         }
         return triplets
     }
+
+    /// Anchors whose distances to the whole batch are computed at once.
+    static let block = 256
 
     /// `P x K` positions: P distinct classes with at least K images, K distinct images each.
     func drawBatch(_ context: TripletContext, count: Int) throws -> [Int] {
