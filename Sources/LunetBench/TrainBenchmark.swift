@@ -14,6 +14,7 @@ enum TrainBenchmark {
         init(_ inner: Module) { self.inner = inner }
         override var children: [Module] { [inner] }
         override var parameters: [Parameter] { inner.parameters }
+        override func outputShape(for inputShape: [Int]) throws -> [Int] { try inner.outputShape(for: inputShape) }
         override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
             var output: Tensor<Float>?
             seconds += try Stopwatch.seconds { output = try inner.forward(input) }
@@ -35,7 +36,13 @@ enum TrainBenchmark {
         var learningRate: Float { get { inner.learningRate } set { inner.learningRate = newValue } }
         var stepCount: Int { inner.stepCount }
         var description: String { inner.description }
+        var schedule: LearningRateSchedule? { inner.schedule }
         func step() throws { seconds += try Stopwatch.seconds { try inner.step() } }
+        func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
+            var applied = false
+            seconds += try Stopwatch.seconds { applied = try inner.step(ifFinite: agree) }
+            return applied
+        }
     }
 
     static func run(batches: Int = 4, epochs: Int = 2) throws {
@@ -49,24 +56,51 @@ enum TrainBenchmark {
                                labels: try Tensor(shape: [count], scalars: labels), classes: (0..<190).map { "c\($0)" })
         let model = TimedModule(network.model)
         let optimizer = TimedOptimizer(try Adam(module: network.model, learningRate: 1e-4, amsgrad: true))
+        let metrics = [try ClassificationMetric(name: "accuracy"), try ClassificationMetric(name: "top5")]
         var options = FitOptions()
-        options.batchSize = batch
-        options.seed = 1
-        options.metrics = [try ClassificationMetric(name: "accuracy"), try ClassificationMetric(name: "top5")]
         // A bar written nowhere: its formatting is part of the overhead.
         options.reporter = ProgressReporter(style: .bar, write: { _ in })
         options.reporter.redrawInterval = 0
         options.epochs = 1
-        _ = try Trainer(model: model, loss: CrossEntropyLoss(), optimizer: optimizer, options: options).fit(data)  // warm-up
+        func source() throws -> LabeledBatches {
+            try LabeledBatches(data, loss: CrossEntropyLoss(), metrics: metrics, batchSize: batch, seed: 1)
+        }
+        _ = try Trainer(model: model, optimizer: optimizer, source: source(), options: options).fit()  // warm-up
         model.seconds = 0
         optimizer.seconds = 0
         options.epochs = epochs
-        let history = try Trainer(model: model, loss: CrossEntropyLoss(), optimizer: optimizer, options: options).fit(data)
+        let history = try Trainer(model: model, optimizer: optimizer, source: source(), options: options).fit()
         let total = history.epochs.reduce(0) { $0 + $1.seconds }
         let inside = model.seconds + optimizer.seconds
         print("\ntrain.fit overhead on \(network.name), \(epochs) epochs of \(batches) batches (metrics accuracy, top5; bar redrawn every batch)")
         print(String(format: "  epoch time %.2f s: forward+backward %.2f s, optimizer step %.2f s, fit's own %.3f s = %.2f%% (target < 2%%)",
                      total / Double(epochs), model.seconds / Double(epochs), optimizer.seconds / Double(epochs),
                      (total - inside) / Double(epochs), 100 * (total - inside) / total))
+        try guardCost(network.name, network.model, stepSeconds: total / Double(epochs * batches))
+        let koch = try NNBenchmark.koch()
+        try guardCost(koch.name, koch.model, stepSeconds: nil)
+    }
+
+    /// What the loops' divergence check costs: the guarded optimizer step
+    /// (new weights computed into the gradients' storage, swapped in when
+    /// finite) against the plain in-place step, Adam with AMSGrad over the
+    /// network's parameters, median of 9 of each, interleaved.
+    static func guardCost(_ name: String, _ model: Module, stepSeconds: Double?) throws {
+        let optimizer = try Adam(module: model, learningRate: 1e-4, amsgrad: true)
+        var plain: [Double] = [], guarded: [Double] = []
+        for round in 0..<10 {
+            for p in model.parameters { p.gradient = try Tensor<Float>.randn(p.value.shape, seed: UInt64(round)) * 1e-3 }
+            let a = try Stopwatch.seconds { try optimizer.step() }
+            for p in model.parameters { p.gradient = try Tensor<Float>.randn(p.value.shape, seed: UInt64(round)) * 1e-3 }
+            let b = try Stopwatch.seconds { _ = try optimizer.step(ifFinite: { $0 }) }
+            if round > 0 { plain.append(a); guarded.append(b) }
+        }
+        let median = { (x: [Double]) in x.sorted()[x.count / 2] }
+        let extra = median(guarded) - median(plain)
+        let parameters = model.parameters.reduce(0) { $0 + $1.value.count }
+        var line = String(format: "  divergence check on %@ (%.1fM parameters): Adam step %.1f ms plain, %.1f ms guarded: %+.1f ms",
+                          name, Double(parameters) / 1e6, 1000 * median(plain), 1000 * median(guarded), 1000 * extra)
+        if let stepSeconds { line += String(format: " = %+.2f%% of a %.2f s step", 100 * extra / stepSeconds, stepSeconds) }
+        print(line)
     }
 }

@@ -47,17 +47,15 @@ enum TripletBenchmark {
         var miningSeconds = 0.0, trainingSeconds = 0.0, embeddedPerStep = 0.0
     }
 
-    /// The second of two steps (the first warms up workspaces and caches).
+    /// The second of two steps (the first warms up workspaces and caches), as
+    /// triplet.fit runs them: the training loop over `TripletBatches`.
     static func step(_ sampler: TripletSampler, _ network: Module, _ dataset: Dataset) throws -> StepTiming {
-        let trainer = try TripletTrainer(network: network, dataset: dataset, sampler: sampler,
-                                         optimizer: Adam(module: network, learningRate: 1e-4), loss: TripletLoss(),
-                                         batch: 64, steps: 1, rounds: 2, seed: 1)
-        var last = StepTiming()
-        trainer.onRound = { log in
-            last = StepTiming(miningSeconds: log.miningSeconds, trainingSeconds: log.trainingSeconds, embeddedPerStep: log.embeddedPerStep)
-        }
-        _ = try trainer.fit()
-        return last
+        let source = try TripletBatches(dataset, sampler: sampler, loss: TripletLoss(), batch: 64, steps: 1, seed: 1)
+        var options = FitOptions()
+        options.epochs = 2
+        let history = try Trainer(model: network, optimizer: Adam(module: network, learningRate: 1e-4), source: source, options: options).fit()
+        let last = history.epochs[1]
+        return StepTiming(miningSeconds: last.batchSeconds, trainingSeconds: last.stepSeconds, embeddedPerStep: last["embedded"] ?? 0)
     }
 
     /// A Lua sampler (random selection written in Lua) called as triplet.fit calls it.

@@ -7,11 +7,13 @@ final class EarlyStoppingTests: XCTestCase {
     /// The 0-based epoch after which training stops (nil: never) and the best epoch.
     func run(_ values: [Double], monitor: String = "val_loss", patience: Int, minDelta: Double = 0) throws -> (stop: Int?, best: Int?) {
         let stopping = try EarlyStopping(monitor: monitor, patience: patience, minDelta: minDelta)
+        var tracker = try Monitor(stopping.monitor, minDelta: stopping.minDelta)
         let model = try Linear(2, 2, seed: 1)
-        for (epoch, value) in values.enumerated() where stopping.epochEnded(epoch, value: value, model: model) {
-            return (epoch, stopping.monitor.bestEpoch)
+        for (epoch, value) in values.enumerated()
+        where stopping.epochEnded(epoch, improved: tracker.record(value, epoch: epoch), model: model) {
+            return (epoch, tracker.bestEpoch)
         }
-        return (nil, stopping.monitor.bestEpoch)
+        return (nil, tracker.bestEpoch)
     }
 
     func testPatienceZeroStopsAtTheFirstEpochWithoutImprovement() throws {
@@ -51,6 +53,7 @@ final class EarlyStoppingTests: XCTestCase {
         let norm = try BatchNorm(2, spatialDimensions: 1)
         let model = Sequential([try Linear(3, 2, seed: 1), norm])
         let stopping = try EarlyStopping(patience: 5, restoreBest: true)
+        var tracker = try Monitor("val_loss")
         var saved: [[Float]] = []
         for (epoch, value) in [1.0, 0.5, 0.7, 0.9].enumerated() {
             // Each "epoch" moves the weights and the running statistics.
@@ -59,7 +62,7 @@ final class EarlyStoppingTests: XCTestCase {
             }
             _ = try model.forward(try Tensor<Float>.randn([4, 3], seed: UInt64(epoch)))
             saved.append(model.parameters.flatMap(\.value.scalars) + model.namedBuffers.flatMap(\.1.scalars))
-            XCTAssertFalse(stopping.epochEnded(epoch, value: value, model: model))
+            XCTAssertFalse(stopping.epochEnded(epoch, improved: tracker.record(value, epoch: epoch), model: model))
         }
         let current = model.parameters.flatMap(\.value.scalars) + model.namedBuffers.flatMap(\.1.scalars)
         XCTAssertEqual(current, saved[3])
@@ -78,7 +81,7 @@ final class EarlyStoppingTests: XCTestCase {
                 parameter.value.storage.pointer.update(repeating: Float(epoch) + 0.5, count: parameter.value.count)
             }
             if epoch == 0 { first = model.parameters.flatMap(\.value.scalars) }
-            XCTAssertFalse(stopping.epochEnded(epoch, value: .nan, model: model))
+            XCTAssertFalse(stopping.epochEnded(epoch, improved: false, model: model))
         }
         try stopping.trainingEnded(model: model)
         XCTAssertEqual(model.parameters.flatMap(\.value.scalars), first)

@@ -26,25 +26,27 @@ final class TrainerTests: XCTestCase {
 
     func weights(_ model: Module) -> [Float] { model.parameters.flatMap(\.value.scalars) }
 
-    func options(_ configure: (inout FitOptions) throws -> Void) rethrows -> FitOptions {
+    /// A trainer over `data` in batches of 16 shuffled with seed 7, `validation`
+    /// scored as the training batches are, and the loop's options as `configure` sets them.
+    func trainer(_ net: Module, _ data: Dataset, loss: Loss = CrossEntropyLoss(), optimizer: Optimizer,
+                 metrics: [ClassificationMetric] = [], validation: Dataset? = nil,
+                 _ configure: (inout FitOptions) throws -> Void = { _ in }) throws -> Trainer {
         var options = FitOptions()
-        options.batchSize = 16
-        options.seed = 7
+        if let validation {
+            options.validation = LabeledValidation(validation, evaluator: try Evaluator(loss: loss, metrics: metrics, batchSize: 16))
+        }
         try configure(&options)
-        return options
+        let source = try LabeledBatches(data, loss: loss, metrics: metrics, batchSize: 16, seed: 7)
+        return try Trainer(model: net, optimizer: optimizer, source: source, options: options)
     }
 
     func testFitLearnsAndRecordsEveryValue() throws {
         let net = try model()
         net.setTraining(false)
-        let options = try options {
-            $0.epochs = 6
-            $0.validation = try dataset(60, seed: 2)
-            $0.metrics = [try ClassificationMetric(name: "accuracy"), try ClassificationMetric(name: "top2")]
-        }
-        let history = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: Adam(module: net, learningRate: 0.02),
-                                  options: options).fit(try dataset(160, seed: 1))
-        XCTAssertEqual(history.stopReason, .epochs)
+        let metrics = [try ClassificationMetric(name: "accuracy"), try ClassificationMetric(name: "top2")]
+        let history = try trainer(net, try dataset(160, seed: 1), optimizer: Adam(module: net, learningRate: 0.02), metrics: metrics,
+                                  validation: try dataset(60, seed: 2)) { $0.epochs = 6 }.fit()
+        XCTAssertEqual(history.stopReason, .completed)
         XCTAssertEqual(history.stoppedEpoch, 5)
         XCTAssertEqual(history.epochs.count, 6)
         XCTAssertEqual(history.epochs[0].logs.map(\.name), ["loss", "accuracy", "top2", "val_loss", "val_accuracy", "val_top2"])
@@ -53,7 +55,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertLessThan(last["val_loss"]!, first["val_loss"]!)
         XCTAssertGreaterThan(last["val_accuracy"]!, 0.9)
         XCTAssertGreaterThanOrEqual(last["val_top2"]!, last["val_accuracy"]!)
-        XCTAssertGreaterThan(last.imagesPerSecond, 0)
+        XCTAssertGreaterThan(last.itemsPerSecond, 0)
+        XCTAssertEqual(history.epochs.map(\.learningRate), [Double](repeating: 0.02, count: 6))
+        XCTAssertEqual(history.epochs.map(\.steps), [Int](repeating: 10, count: 6))
         XCTAssertEqual(history.monitor, "val_loss")
         XCTAssertEqual(history.best?["val_loss"], history.epochs.map { $0["val_loss"]! }.min())
         XCTAssertFalse(net.isTraining, "the model's mode is restored")
@@ -67,15 +71,14 @@ final class TrainerTests: XCTestCase {
     func testSameSeedSameTraining() throws {
         func run() throws -> [Float] {
             let net = try model()
-            _ = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net, learningRate: 0.1),
-                            options: options { $0.epochs = 2 }).fit(try dataset(64, seed: 1))
+            _ = try trainer(net, try dataset(64, seed: 1), optimizer: SGD(module: net, learningRate: 0.1)) { $0.epochs = 2 }.fit()
             return weights(net)
         }
         XCTAssertEqual(try run(), try run())
         let net = try model()
-        let trainer = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net), options: options { _ in })
-        _ = try trainer.fit(try dataset(16, seed: 1))
-        XCTAssertThrowsError(try trainer.fit(try dataset(16, seed: 1))) { error in
+        let once = try trainer(net, try dataset(16, seed: 1), optimizer: SGD(module: net))
+        _ = try once.fit()
+        XCTAssertThrowsError(try once.fit()) { error in
             XCTAssertEqual((error as? LunetError)?.message, "this Trainer already ran a fit; make a new one")
         }
     }
@@ -102,14 +105,12 @@ final class TrainerTests: XCTestCase {
         let net = try model()
         var output = ""
         var beforeBad: [Float] = []
-        let options = options {
+        // 64 images in batches of 16: 4 batches an epoch; call 7 is epoch 2, batch 3.
+        let history = try trainer(net, try dataset(64, seed: 1), loss: PoisonedLoss(at: 7), optimizer: SGD(module: net, learningRate: 0.1)) {
             $0.epochs = 5
             $0.onBatch = { [unowned self] _, _, _ in beforeBad = weights(net); return true }
             $0.reporter = ProgressReporter(style: .lines, write: { output += $0 })
-        }
-        // 64 images in batches of 16: 4 batches an epoch; call 7 is epoch 2, batch 3.
-        let history = try Trainer(model: net, loss: PoisonedLoss(at: 7), optimizer: SGD(module: net, learningRate: 0.1), options: options)
-            .fit(try dataset(64, seed: 1))
+        }.fit()
         XCTAssertEqual(history.stopReason, .diverged)
         XCTAssertEqual(history.stoppedEpoch, 1)
         XCTAssertEqual(history.epochs.count, 1)
@@ -130,7 +131,7 @@ final class TrainerTests: XCTestCase {
         let net = try model()
         var steps = 0
         var afterStep: [Float] = []
-        let options = options {
+        let history = try trainer(net, try dataset(64, seed: 1), optimizer: SGD(module: net, learningRate: 0.1)) {
             $0.epochs = 5
             $0.onBatch = { [unowned self] epoch, batch, _ in
                 steps += 1
@@ -138,9 +139,7 @@ final class TrainerTests: XCTestCase {
                 if epoch == 1, batch == 1 { pending = true }
                 return true
             }
-        }
-        let history = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net, learningRate: 0.1), options: options)
-            .fit(try dataset(64, seed: 1))
+        }.fit()
         XCTAssertEqual(history.stopReason, .interrupted)
         XCTAssertEqual(history.stoppedEpoch, 1)
         XCTAssertEqual(history.epochs.count, 1)
@@ -151,20 +150,24 @@ final class TrainerTests: XCTestCase {
 
     func testCallbacksStopOrThrow() throws {
         let net = try model()
-        let stopped = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net),
-                                  options: options { $0.epochs = 5; $0.onEpoch = { epoch, _ in epoch < 1 } }).fit(try dataset(32, seed: 1))
+        let stopped = try trainer(net, try dataset(32, seed: 1), optimizer: SGD(module: net)) {
+            $0.epochs = 5
+            $0.onEpoch = { epoch, _ in epoch < 1 }
+        }.fit()
         XCTAssertEqual(stopped.stopReason, .callback)
         XCTAssertEqual(stopped.epochs.count, 2)
         struct Failure: Error {}
         net.setTraining(false)
-        XCTAssertThrowsError(try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net),
-                                         options: options { $0.onBatch = { _, _, _ in throw Failure() } }).fit(try dataset(32, seed: 1))) { error in
+        XCTAssertThrowsError(try trainer(net, try dataset(32, seed: 1), optimizer: SGD(module: net)) {
+            $0.onBatch = { _, _, _ in throw Failure() }
+        }.fit()) { error in
             XCTAssertTrue(error is Failure)
         }
         XCTAssertFalse(net.isTraining)
         // A callback stopped by Ctrl-C ends the fit as interrupted, not as an error.
-        let interrupted = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net),
-                                      options: options { $0.onEpoch = { _, _ in throw Interruption.Interrupted() } }).fit(try dataset(32, seed: 1))
+        let interrupted = try trainer(net, try dataset(32, seed: 1), optimizer: SGD(module: net)) {
+            $0.onEpoch = { _, _ in throw Interruption.Interrupted() }
+        }.fit()
         XCTAssertEqual(interrupted.stopReason, .interrupted)
         XCTAssertEqual(interrupted.epochs.count, 1)
     }
@@ -176,16 +179,13 @@ final class TrainerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let net = try model()
         var perEpoch: [[Float]] = []
-        let options = try options {
+        // A large learning rate makes the validation loss jump about.
+        let history = try trainer(net, try dataset(64, seed: 1), optimizer: SGD(module: net, learningRate: 6), validation: try dataset(40, seed: 3)) {
             $0.epochs = 6
-            $0.validation = try dataset(40, seed: 3)
             $0.earlyStopping = try EarlyStopping(monitor: "val_loss", patience: 10, restoreBest: true)
             $0.checkpoint = path
             $0.onEpoch = { [unowned self] _, _ in perEpoch.append(weights(net)); return true }
-        }
-        // A large learning rate makes the validation loss jump about.
-        let history = try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net, learningRate: 6), options: options)
-            .fit(try dataset(64, seed: 1))
+        }.fit()
         let best = try XCTUnwrap(history.bestEpoch)
         XCTAssertEqual(best, 2, "a middle epoch, so that restoring matters")
         XCTAssertNotEqual(perEpoch[best], perEpoch.last)
@@ -197,8 +197,9 @@ final class TrainerTests: XCTestCase {
 
     func testMonitorMustBeLogged() throws {
         let net = try model()
-        XCTAssertThrowsError(try Trainer(model: net, loss: CrossEntropyLoss(), optimizer: SGD(module: net),
-                                         options: options { $0.earlyStopping = try EarlyStopping(monitor: "val_loss") })) { error in
+        XCTAssertThrowsError(try trainer(net, try dataset(16, seed: 1), optimizer: SGD(module: net)) {
+            $0.earlyStopping = try EarlyStopping(monitor: "val_loss")
+        }) { error in
             XCTAssertEqual((error as? LunetError)?.message, "earlyStopping: monitor 'val_loss' is not logged (logged: loss; give validation data)")
         }
     }

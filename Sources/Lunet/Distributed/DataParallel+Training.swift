@@ -1,4 +1,4 @@
-/// The calls `Trainer.fit` makes when it runs data-parallel. Every one is a
+/// The calls the training loop (`Trainer`) makes when it runs data-parallel. Every one is a
 /// collective: all ranks make them at the same points, so a decision taken
 /// from local values (a NaN loss, a callback asking to stop) is taken by all.
 extension DataParallel {
@@ -21,18 +21,6 @@ extension DataParallel {
     /// NaN on one), from this rank's mean over its `count` rows.
     public func batchLoss(_ loss: Float, count: Int) throws -> Float {
         Float(try mean([Double(loss)], count: count)[0])
-    }
-
-    /// The step of a rank whose slice of a small last batch is empty: it still
-    /// takes part in the loss check and the gradient average (with weight 0)
-    /// and takes the same optimizer step as the others.
-    public func stepWithoutRows(_ shard: BatchShard, optimizer: Optimizer) throws -> Float {
-        optimizer.zeroGrad()
-        let loss = try batchLoss(0, count: 0)
-        guard loss.isFinite else { return loss }
-        try afterBackward(shard)
-        try optimizer.step()
-        return loss
     }
 
     /// True on every rank when `flag` is true on any (a callback asked to stop).

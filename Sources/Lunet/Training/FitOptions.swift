@@ -1,19 +1,18 @@
-/// How `Trainer.fit` trains: batches, epochs, shuffling, validation,
-/// metrics, early stopping, checkpoints, callbacks and progress.
+/// How the training loop (`Trainer`) runs, whatever its batches: epochs
+/// (rounds), validation, early stopping, checkpoints, the CSV log,
+/// callbacks, data parallelism and progress.
 public struct FitOptions {
-    public var batchSize = 32
+    /// Epochs (rounds, for triplet training).
     public var epochs = 1
-    public var shuffle = true
-    /// Seeds the per-epoch shuffles; nil draws from the global generator.
-    public var seed: UInt64?
-    public var validation: Dataset?
-    public var metrics: [ClassificationMetric] = []
+    public var validation: Validation?
     public var earlyStopping: EarlyStopping?
     /// Where the best model so far is written (atomically) whenever the monitored value improves.
     public var checkpoint: String?
+    /// A CSV log with one row per epoch (`CSVLog`).
+    public var csv: String?
     /// After each epoch (0-based) with its record; false stops training.
     public var onEpoch: ((Int, EpochRecord) throws -> Bool)?
-    /// After each batch: epoch and batch (0-based) and the epoch's running values; false stops training.
+    /// After each step: epoch and step (0-based) and the epoch's running values; false stops training.
     public var onBatch: ((Int, Int, [(name: String, value: Double)]) throws -> Bool)?
     /// Data-parallel over MPI ranks (`DataParallel.make`): nil turns it on when
     /// the job has more than one rank.
@@ -23,18 +22,21 @@ public struct FitOptions {
 
     public init() {}
 
-    /// The quantity the best epoch is chosen by: early stopping's, else
-    /// `val_loss` with validation data, else `loss`.
+    /// The quantity the best epoch is chosen by: early stopping's, else the
+    /// validation's (`val_loss`, or `val_accuracy` for one-shot tests), else `loss`.
     public var monitorName: String {
-        earlyStopping?.monitor.name ?? (validation == nil ? "loss" : "val_loss")
+        earlyStopping?.monitor ?? validation?.defaultMonitor ?? "loss"
     }
 
-    /// Checks sizes and that the monitored quantity will be logged.
-    func validate() throws {
-        guard batchSize >= 1 else { throw LunetError("batch must be a positive integer, got \(batchSize)") }
-        guard epochs >= 1 else { throw LunetError("epochs must be a positive integer, got \(epochs)") }
-        var logged = ["loss"] + metrics.map(\.name)
-        if validation != nil { logged += logged.map { "val_" + $0 } }
+    /// Every value the rows will hold for `source`, in order.
+    func loggedNames(_ source: BatchSource) -> [String] {
+        source.logNames + (validation?.names ?? [])
+    }
+
+    /// Checks counts and that the monitored quantity will be logged.
+    func validate(for source: BatchSource) throws {
+        guard epochs >= 1 else { throw LunetError("\(source.unit)s must be a positive integer, got \(epochs)") }
+        let logged = loggedNames(source)
         guard logged.contains(monitorName) else {
             throw LunetError("earlyStopping: monitor '\(monitorName)' is not logged (logged: \(logged.joined(separator: ", "))"
                 + (validation == nil && monitorName.hasPrefix("val_") ? "; give validation data" : "") + ")")

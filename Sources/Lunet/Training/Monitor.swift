@@ -1,4 +1,5 @@
-/// Tracks the best value of one logged quantity (`val_loss`) over epochs, as
+/// The one tracker of the best value of the monitored quantity (`val_loss`)
+/// over epochs (the loop keeps it; early stopping asks it), as
 /// Keras' callbacks do: lower is better for names containing `loss`, higher
 /// for the others (accuracy, top-k); an improvement must beat the best by
 /// more than `minDelta`. NaN never improves.

@@ -75,16 +75,28 @@ public enum OneShot {
     public static func evaluate(_ embedding: EmbeddingFunction, _ dataset: Dataset, way: Int = 20, tasks: Int = 250,
                                 seed: UInt64 = 1, withinGroup: Bool = false, distance: Distance = .euclidean) throws -> Result {
         let drawn = try drawTasks(dataset, way: way, tasks: tasks, seed: seed, withinGroup: withinGroup)
-        // Every image any task needs, embedded once.
-        var positions: [Int] = [], row: [Int: Int] = [:]
-        for task in drawn { for i in [task.query] + task.support where row[i] == nil { row[i] = positions.count; positions.append(i) } }
-        let codes = try prepared(embedding.embed(dataset.images, at: positions), distance)
-        let correct = codes.withUnsafeBufferPointer { e in
-            drawn.filter { task in
+        let positions = imagePositions(drawn)
+        let correct = try score(drawn, embeddings: embedding.embed(dataset.images, at: positions), of: positions, distance: distance)
+        return Result(correct: correct, tasks: tasks, errorsPerRun: [])
+    }
+
+    /// Every image the tasks need, each once, in order of first use.
+    public static func imagePositions(_ tasks: [Task]) -> [Int] {
+        var positions: [Int] = [], seen = Set<Int>()
+        for task in tasks { for i in [task.query] + task.support where seen.insert(i).inserted { positions.append(i) } }
+        return positions
+    }
+
+    /// Tasks answered right, given the embeddings (`[positions.count, d]`) of the images at `positions`.
+    public static func score(_ tasks: [Task], embeddings: Tensor<Float>, of positions: [Int], distance: Distance) throws -> Int {
+        var row: [Int: Int] = [:]
+        for (k, i) in positions.enumerated() where row[i] == nil { row[i] = k }
+        let codes = try prepared(embeddings, distance)
+        return codes.withUnsafeBufferPointer { e in
+            tasks.filter { task in
                 nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }) == 0
             }.count
         }
-        return Result(correct: correct, tasks: tasks, errorsPerRun: [])
     }
 
     /// Lake et al.'s benchmark: in each run every query goes to the nearest support image.
