@@ -54,7 +54,7 @@ enum OptimBindings {
             return 1
         },
         LuaFunction("learningRate", "opt:learningRate()", "The current learning rate.") { call in
-            call.push(try optimizer(call).learningRate)
+            call.push(try optimizer(call).learningRateDecimal)
             return 1
         },
         LuaFunction("setLearningRate", "opt:setLearningRate(lr)", "Changes the learning rate; returns the optimizer. With a schedule, the next epoch (train.fit, opt:scheduleStep()) sets it again.") { call in
@@ -70,7 +70,8 @@ enum OptimBindings {
             guard let schedule = target.schedule else {
                 throw LunetError("opt:scheduleStep(): this optimizer has no schedule (give optim.Adam(net, {schedule = {kind = 'step', every = 10}}))")
             }
-            call.push(schedule.advance(target))
+            schedule.advance(target)
+            call.push(target.learningRateDecimal)
             return 1
         },
         LuaFunction("stepCount", "opt:stepCount()", "The number of steps taken.") { call in
@@ -93,7 +94,7 @@ enum OptimBindings {
         guard case .string(let kind)? = table.fields["kind"] else {
             throw LunetError("option 'schedule' for \(options.owner): kind = 'step' or 'cosine' expected")
         }
-        let initial = Double("\(initial)") ?? Double(initial)
+        let initial = Double("\(initial)") ?? Double(initial)  // 0.001, as written
         switch kind {
         case "step":
             let step = try LuaOptions(checking: table, owner: owner, allowed: ["kind", "every", "gamma"])

@@ -60,7 +60,7 @@ final class OptimBindingsTests: LuaTestCase {
 
     func testOptimizerIsDocumented() throws {
         XCTAssertEqual(try eval("lunet.doc(optim.Adam)")[0].components(separatedBy: "\n")[0],
-                       "optim.Adam(model, {lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, amsgrad = false, weightDecay = 0})")
+                       "optim.Adam(model, {lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, amsgrad = false, weightDecay = 0, schedule = nil})")
         XCTAssertTrue(try eval("lunet.doc(optim.SGD(nn.Linear(1, 1)))")[0].contains("opt:penalty()"))
     }
 }

@@ -6,7 +6,8 @@ import XCTest
 /// a real short fit on Fashion-MNIST.
 final class TrainingBindingsTests: LuaTestCase {
     /// A small learnable set (class c: bright row c of a 4x4 image) and a network.
-    let setup = """
+    var setup: String { Self.setup }
+    static let setup = """
         local function toy(n, seed)
           local g = tensor.rand({n, 1, 4, 4}, {seed = seed}) * 0.4
           local labels = {}

@@ -37,6 +37,10 @@ public protocol Optimizer: AnyObject {
 extension Optimizer {
     public var schedule: LearningRateSchedule? { nil }
 
+    /// The learning rate as its shortest decimal (`0.001`, not the Float's
+    /// `0.0010000000474974513`): what histories, logs and Lua show.
+    public var learningRateDecimal: Double { Double("\(learningRate)") ?? Double(learningRate) }
+
     /// For optimizers without a deferred pass: `step()` on copies that share
     /// the weights' storage until it writes (copy on write keeps the old
     /// values), put back when a new weight is not finite.

@@ -127,11 +127,10 @@ public final class Trainer {
     }
 
     /// The learning rate of `epoch`: the schedule's when the optimizer has
-    /// one, as the optimizer holds it (its shortest decimal: `0.001`, not
-    /// the Float's `0.0010000000474974513`).
+    /// one, as the optimizer holds it.
     static func learningRate(_ optimizer: Optimizer, epoch: Int) -> Double {
         optimizer.schedule?.apply(epoch: epoch, to: optimizer)
-        return Double("\(optimizer.learningRate)") ?? Double(optimizer.learningRate)
+        return optimizer.learningRateDecimal
     }
 
     /// The best epoch, the checkpoint, early stopping and `onEpoch`.
