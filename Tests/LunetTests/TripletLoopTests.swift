@@ -72,14 +72,19 @@ final class TripletLoopTests: XCTestCase {
         XCTAssertFalse(stepped)
     }
 
-    /// lr 0: the loss never improves, so patience 0 stops after round 2.
+    /// lr 0: the validation loss on its fixed triplets never changes, so
+    /// patience 0 stops after round 2 (the training loss would not do: each
+    /// round draws other triplets).
     func testEarlyStoppingStopsWhenTheMonitorStalls() throws {
         let history = try trainer(try network(), lr: 0) {
             $0.epochs = 5
-            $0.earlyStopping = try EarlyStopping(monitor: "loss", patience: 0)
+            $0.validation = try TripletValidation(try dataset(classes: 8, offset: 20, seed: 2), way: 5, tasks: 10, triplets: 20, seed: 4,
+                                                  loss: TripletLoss(margin: 0.2))
+            $0.earlyStopping = try EarlyStopping(monitor: "val_loss", patience: 0)
         }.fit()
         XCTAssertEqual(history.stopReason, .earlyStopping)
         XCTAssertEqual(history.epochs.count, 2)
+        XCTAssertEqual(history.epochs[0]["val_loss"], history.epochs[1]["val_loss"])
         XCTAssertEqual(history.bestEpoch, 0)
     }
 
