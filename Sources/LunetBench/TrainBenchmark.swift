@@ -84,23 +84,34 @@ enum TrainBenchmark {
     /// What the loops' divergence check costs: the guarded optimizer step
     /// (new weights computed into the gradients' storage, swapped in when
     /// finite) against the plain in-place step, Adam with AMSGrad over the
-    /// network's parameters, median of 9 of each, interleaved.
+    /// network's parameters, medians of 15 of each, interleaved, in wall and
+    /// CPU seconds (`LunetBench guard` runs this part alone).
     static func guardCost(_ name: String, _ model: Module, stepSeconds: Double?) throws {
         let optimizer = try Adam(module: model, learningRate: 1e-4, amsgrad: true)
-        var plain: [Double] = [], guarded: [Double] = []
-        for round in 0..<10 {
+        var plain: [(Double, Double)] = [], guarded: [(Double, Double)] = []
+        func timed(_ body: () throws -> Void) rethrows -> (Double, Double) {
+            let cpu = Stopwatch.cpuSeconds()
+            let wall = try Stopwatch.seconds(body)
+            return (wall, Stopwatch.cpuSeconds() - cpu)
+        }
+        for round in 0..<16 {
             for p in model.parameters { p.gradient = try Tensor<Float>.randn(p.value.shape, seed: UInt64(round)) * 1e-3 }
-            let a = try Stopwatch.seconds { try optimizer.step() }
+            let a = try timed { try optimizer.step() }
             for p in model.parameters { p.gradient = try Tensor<Float>.randn(p.value.shape, seed: UInt64(round)) * 1e-3 }
-            let b = try Stopwatch.seconds { _ = try optimizer.step(ifFinite: { $0 }) }
+            let b = try timed { _ = try optimizer.step(ifFinite: { $0 }) }
             if round > 0 { plain.append(a); guarded.append(b) }
         }
-        let median = { (x: [Double]) in x.sorted()[x.count / 2] }
-        let extra = median(guarded) - median(plain)
+        let median = { (x: [Double]) in 1000 * x.sorted()[x.count / 2] }
+        let (wall, cpu) = ((median(plain.map(\.0)), median(guarded.map(\.0))), (median(plain.map(\.1)), median(guarded.map(\.1))))
         let parameters = model.parameters.reduce(0) { $0 + $1.value.count }
-        var line = String(format: "  divergence check on %@ (%.1fM parameters): Adam step %.1f ms plain, %.1f ms guarded: %+.1f ms",
-                          name, Double(parameters) / 1e6, 1000 * median(plain), 1000 * median(guarded), 1000 * extra)
-        if let stepSeconds { line += String(format: " = %+.2f%% of a %.2f s step", 100 * extra / stepSeconds, stepSeconds) }
+        var line = String(format: "  divergence check on %@ (%.1fM parameters), Adam step plain / guarded: wall %.1f / %.1f ms (%+.1f), CPU %.1f / %.1f ms (%+.1f)",
+                          name, Double(parameters) / 1e6, wall.0, wall.1, wall.1 - wall.0, cpu.0, cpu.1, cpu.1 - cpu.0)
+        if let stepSeconds { line += String(format: "; %+.2f%% of a %.2f s step (wall)", (wall.1 - wall.0) / 10 / stepSeconds, stepSeconds) }
         print(line)
+    }
+
+    /// `LunetBench guard`: the divergence check alone, on both seed networks.
+    static func guardCosts() throws {
+        for network in [try NNBenchmark.babenko(), try NNBenchmark.koch()] { try guardCost(network.name, network.model, stepSeconds: nil) }
     }
 }

@@ -12,6 +12,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("layers", LayerBenchmark.run),
     ("retrieval", RetrievalBenchmark.run),
     ("train", { try TrainBenchmark.run() }),
+    ("guard", TrainBenchmark.guardCosts),
     ("triplet", TripletBenchmark.run),
     ("dist", DistBenchmark.run),
 ]

@@ -75,7 +75,10 @@ public final class Adam: Optimizer {
         try checkSizes("optim.Adam", stateCounts: stateCounts)
         let (stepSize, correction2) = corrections(step: stepCount + 1)
         let finite = parameters.indices.allSatisfy { update($0, stepSize: stepSize, correction2: correction2, guarded: true) }
-        guard try agree(finite) else { return false }
+        guard try agree(finite) else {
+            for state in firstMoments + secondMoments + maxSecondMoments { state.clearNonFinite() }
+            return false
+        }
         commitDeferredWeights()
         stepCount += 1
         return true

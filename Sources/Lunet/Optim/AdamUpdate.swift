@@ -29,14 +29,16 @@ struct AdamUpdate {
 
     /// The guarded step's pass (`Optimizer.step(ifFinite:)`): the new weights go
     /// to `out` (the gradient's storage, each element read before it is
-    /// written) and `w` is left as it is; a moment is stored only where it
-    /// stays finite. True when every new weight and moment over `range` is finite.
+    /// written) and `w` is left as it is. True when every new weight and
+    /// second moment over `range` is finite (a non-finite first moment makes
+    /// its weight non-finite).
     func applyDeferred(_ a: Arrays, _ range: Range<Int>, into out: UnsafeMutablePointer<Float>) -> Bool {
         if let vmax = a.vmax { run(a, range, vmax: vmax, into: out, guarded: true) } else { run(a, range, vmax: nil, into: out, guarded: true) }
     }
 
     /// Specialized by inlining on `vmax` and `guarded`, so the loops test them once.
-    /// `x - x` is 0 for a finite `x` and NaN otherwise: summed, it flags any non-finite value.
+    /// `x - x` is 0 for a finite `x` and NaN otherwise: summed, it flags any
+    /// non-finite value, for two operations per eight elements.
     @inline(__always)
     private func run(_ a: Arrays, _ range: Range<Int>, vmax: UnsafeMutablePointer<Float>?,
                      into out: UnsafeMutablePointer<Float>, guarded: Bool) -> Bool {
@@ -44,27 +46,20 @@ struct AdamUpdate {
         var flags = FloatVector(repeating: 0)
         var i = range.lowerBound
         while i &+ 8 <= range.upperBound {
-            let w = a.w.vector(at: i), oldM = a.m.vector(at: i), oldV = a.v.vector(at: i)
+            let w = a.w.vector(at: i)
             let g = a.g.vector(at: i) + decay * w
-            let m = b1 * oldM + c1 * g
-            let v = b2 * oldV + c2 * g * g
+            let m = b1 * a.m.vector(at: i) + c1 * g
+            let v = b2 * a.v.vector(at: i) + c2 * g * g
             var vhat = v
-            var maxima = v
             if let vmax {
                 let old = vmax.vector(at: i)
                 vhat = old.replacing(with: v, where: v .>= old)  // Swift.max(old, v), NaN included
-                maxima = guarded ? old.replacing(with: vhat, where: vhat - vhat .== 0) : vhat
-                vmax.store(maxima, at: i)
+                vmax.store(vhat, at: i)
             }
             let next = w - stepSize * m / (vhat.laneSquareRoots / correction2 + epsilon)
-            if guarded {
-                flags += (next - next) + (m - m) + (v - v)
-                a.m.store(oldM.replacing(with: m, where: m - m .== 0), at: i)
-                a.v.store(oldV.replacing(with: v, where: v - v .== 0), at: i)
-            } else {
-                a.m.store(m, at: i)
-                a.v.store(v, at: i)
-            }
+            if guarded { flags += (next - next) + (v - v) }
+            a.m.store(m, at: i)
+            a.v.store(v, at: i)
             out.store(next, at: i)
             i &+= 8
         }
@@ -77,17 +72,12 @@ struct AdamUpdate {
             var vhat = v
             if let vmax {
                 vhat = Swift.max(vmax[i], v)
-                if !guarded || vhat.isFinite { vmax[i] = vhat }
+                vmax[i] = vhat
             }
             let next = w - stepSize * m / (vhat.squareRoot() / correction2 + epsilon)
-            if guarded {
-                flag += (next - next) + (m - m) + (v - v)
-                if m.isFinite { a.m[i] = m }
-                if v.isFinite { a.v[i] = v }
-            } else {
-                a.m[i] = m
-                a.v[i] = v
-            }
+            if guarded { flag += (next - next) + (v - v) }
+            a.m[i] = m
+            a.v[i] = v
             out[i] = next
             i &+= 1
         }

@@ -26,9 +26,9 @@ public protocol Optimizer: AnyObject {
     /// the gradients' storage); when every new weight and state value is
     /// finite and `agree` says so (under MPI, all ranks' vote), the new
     /// weights take the old ones' place and the result is true. Otherwise the
-    /// weights are unchanged and the result is false (moments that stayed
-    /// finite have taken the step). Either way the gradients are used up:
-    /// zero them before the next backward.
+    /// weights are unchanged and the result is false (the moments have taken
+    /// the step, those it made non-finite reset to zero). Either way the
+    /// gradients are used up: zero them before the next backward.
     func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool
     /// The learning rate by epoch, when one was given (`schedule = {...}`).
     var schedule: LearningRateSchedule? { get }
@@ -87,5 +87,13 @@ extension Optimizer {
                 throw LunetError("\(owner): '\(parameter.name)' has \(parameter.value.count) values, \(stateCount) when the optimizer was made; make a new optimizer")
             }
         }
+    }
+}
+
+extension TensorStorage where Element == Float {
+    /// After a refused step: state values (moments, momentum) the refused
+    /// update made non-finite go back to zero, so the optimizer can train on.
+    func clearNonFinite() {
+        for i in 0..<count where !pointer[i].isFinite { pointer[i] = 0 }
     }
 }

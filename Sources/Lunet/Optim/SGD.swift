@@ -58,15 +58,18 @@ public final class SGD: Optimizer {
     public func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
         try checkSizes("optim.SGD", stateCounts: stateCounts)
         let finite = parameters.indices.allSatisfy { update($0, guarded: true) }
-        guard try agree(finite) else { return false }
+        guard try agree(finite) else {
+            for velocity in velocities { velocity.clearNonFinite() }
+            return false
+        }
         commitDeferredWeights()
         stepCount += 1
         return true
     }
 
     /// One pass over a parameter: in place, or (`guarded`) the new weights into
-    /// the gradient's storage (each gradient read before it is overwritten)
-    /// and the momentum stored only where finite; true when all is finite.
+    /// the gradient's storage (each gradient read before it is overwritten);
+    /// true when every new weight and momentum is finite.
     private func update(_ index: Int, guarded: Bool) -> Bool {
         let parameter = parameters[index]
         let rule = Rule(lr: learningRate, mu: momentum, nesterov: nesterov, decay: weightDecay + 2 * parameter.l2,
@@ -102,12 +105,8 @@ public final class SGD: Optimizer {
                 if let b {
                     let velocity = first ? g : mu * b[i] + g
                     next = w[i] - lr * (nesterov ? g + mu * velocity : velocity)
-                    if guarded {
-                        finite = finite && velocity.isFinite
-                        if velocity.isFinite { b[i] = velocity }
-                    } else {
-                        b[i] = velocity
-                    }
+                    if guarded { finite = finite && velocity.isFinite }
+                    b[i] = velocity
                 } else {
                     next = w[i] - lr * g
                 }

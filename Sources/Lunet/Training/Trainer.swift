@@ -102,6 +102,7 @@ public final class Trainer {
             if Interruption.poll() { return .interrupted }
             let drawing = Self.now()
             guard let batch = try source.nextBatch() else { break }
+            if Interruption.poll() { return .interrupted }  // after a long mining, before the step
             let stepping = Self.now()
             timing.batches += stepping - drawing
             if let stop = try self.step(batch, epoch: epoch, step: step, &means) { return stop }
