@@ -131,3 +131,27 @@ void lunet_gc_step(lua_State *L, int kilobytes) { lua_gc(L, LUA_GCSTEP, kilobyte
 int lunet_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 void lunet_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
 int lunet_loadfile(lua_State *L, const char *path) { return luaL_loadfilex(L, path, NULL); }
+
+/* lua.c's pushargs: the script's arguments are the global 'arg' table's
+   entries 1..#arg at the time the script starts (a script run by -e may
+   have changed them). Run protected: it can raise. */
+static int pushargs(lua_State *L) {
+  int i, n;
+  if (lua_getglobal(L, "arg") != LUA_TTABLE)
+    luaL_error(L, "'arg' is not a table");
+  n = (int)luaL_len(L, -1);
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++)
+    lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
+const char *lunet_lua_copyright(void) { return LUA_COPYRIGHT; }
+
+int lunet_pushargs(lua_State *L) {
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, pushargs);
+  if (lua_pcall(L, 0, LUA_MULTRET, 0) != LUA_OK) return -1;
+  return lua_gettop(L) - top;
+}

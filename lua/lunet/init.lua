@@ -29,6 +29,12 @@ lunet.document(lunet.checkOptions, "lunet.checkOptions(options, owner, {key = ki
   "Rejects unknown keys and values outside their kind ('integer', 'positive integer', 'non-negative integer', 'number', " ..
   "'non-negative number', 'positive number', 'probability', 'boolean'); returns options or {}.")
 
+--- How the REPL shows a value it prints (then passed to the global print).
+function lunet.display(value)
+  return tostring(value)
+end
+lunet.document(lunet.display, "lunet.display(value)", "The text the REPL prints for a value.")
+
 --- Parses a script's command line (`arg`) for the examples: `--name value`
 --- options whose defaults set their types, `--flag` for boolean options, and
 --- positional arguments named in spec.positional. `--help` prints the usage.
