@@ -241,8 +241,8 @@ public final class LuaState {
             local shown = {...}
             local ok, message = pcall(function()
               for i = 1, n do shown[i] = display(shown[i]) end
-              print(table.unpack(shown, 1, n))
             end)
+            if ok then ok, message = pcall(print, table.unpack(shown, 1, n)) end
             if not ok then error("error calling 'print' (" .. tostring(message) .. ")", 0) end
             """
         if let message = load(source, name: "=(repl print)") {

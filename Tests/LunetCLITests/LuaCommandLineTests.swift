@@ -120,6 +120,31 @@ final class LuaCommandLineTests: XCTestCase {
         XCTAssertTrue(table.stderr.hasPrefix("\(LunetProcess.executable.path): (error object is a table value)\n"), table.stderr)
     }
 
+    /// Ctrl-C twice ends a script even when every error is swallowed by pcall:
+    /// the second request stays raised until control is back at the top level.
+    /// (One Ctrl-C is an error a pcall may catch, as lua's own main.lua checks.)
+    func testInterruptEndsALoopOfPcalls() throws {
+        for executable in LunetProcess.executables {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["-e", "while true do pcall(function() local t = 0 for i = 1, 1e4 do t = t + i end end) end"]
+            let stderr = Pipe()
+            process.standardError = stderr
+            try process.run()
+            usleep(500_000)
+            process.interrupt()
+            usleep(300_000)
+            process.interrupt()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning { process.terminate(); XCTFail("\(executable.path) still runs 10 s after Ctrl-C") }
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 1)
+            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertTrue(message.hasPrefix("\(executable.path): (command line):1: interrupted!\n"), message)
+        }
+    }
+
     func testUsageErrorsAsLua() throws {
         for (arguments, message) in [(["-e"], "'-e' needs argument"), (["-e", "-x"], "'-e' needs argument"),
                                      (["-l"], "'-l' needs argument"), (["-x"], "unrecognized option '-x'"),
