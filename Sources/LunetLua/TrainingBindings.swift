@@ -5,56 +5,32 @@ import Lunet
 /// `train.fit` and `train.evaluate`: the Training engine for Lua. Options are
 /// read here; the loop, metrics and early stopping live in `Sources/Lunet/Training`.
 enum TrainingBindings {
-    static let fitOptions: Set<String> = ["loss", "optimizer", "batch", "epochs", "validation", "metrics", "earlyStopping",
-                                          "shuffle", "seed", "onEpoch", "onBatch", "checkpoint", "csv", "verbose", "distributed"]
-
-    static let module = LuaLibrary(.module("train"), doc: "The training loop (fit with validation, metrics, early stopping, checkpoints, callbacks) and evaluation.", functions: [
-        LuaFunction("fit", "train.fit(model, trainSet, {loss = nn.CrossEntropy(), optimizer = optim.Adam(model), batch = 32, epochs = 1, validation = ds, metrics = {'accuracy', 'top5'}, earlyStopping = {monitor = 'val_loss', patience = 0, minDelta = 0, restoreBest = false}, shuffle = true, seed = nil, onEpoch = function(epoch, logs) end, onBatch = function(batch, logs) end, checkpoint = path, csv = path, verbose = 1, distributed = nil})",
-                    "Trains the model; returns the history {epochs = {{epoch, loss, accuracy, val_loss, val_accuracy, top5, ..., lr, seconds, imagesPerSecond}, ...}, stoppedEpoch, stopReason = 'epochs'|'early stopping'|'interrupted'|'diverged'|'callback', best = the best epoch's row (by earlyStopping's monitor, else val_loss, else loss), monitor, message}. Early stopping follows Keras 3 (restoreBest restores the best epoch's weights however training ends). onEpoch or onBatch returning false stops; an error in them stops fit and is raised. Ctrl-C stops at the next batch and returns the history. A NaN or infinite loss, or an update that would make a weight NaN or infinite, stops before that update (stopReason 'diverged', the weights of the last good step, a message naming epoch and batch). The set's images and classes are checked against the model and the validation set's before the first step. lr is the optimizer's rate during the epoch (its schedule's, when it has one). checkpoint writes the best model (nn.save format) atomically at each improvement. csv writes one row per epoch (epoch, the logged values, lr), each flushed as the epoch ends; an existing log with the same columns is continued, one with others is an error. verbose 1: a progress bar on a terminal, one line per epoch elsewhere; 2: lines; 0: silent. Under mpirun with several ranks (or distributed = true; false turns it off) training is data-parallel: batch is the global batch, each rank computes its slice, gradients are averaged, logs are over all ranks, only the main rank prints and writes the checkpoint (docs/distributed.md).") { call in
+    static let module = LuaLibrary(.module("train"), doc: "The training loop (fit with validation, metrics, early stopping, checkpoints, a CSV log, callbacks) and evaluation.", functions: [
+        LuaFunction("train.fit", declaration: Trainer.fitDeclaration, leading: ["model", "trainSet"]) { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             let data = try call.dataset(2)
-            let options = try call.options(3, for: "train.fit", allowed: fitOptions)
-            let loss = try lossOption(options)
-            let optimizer = try options.object("optimizer", Optimizer.self, expected: "optimizer") ?? Adam(module: model)
+            let options = try call.options(3, declaredBy: Trainer.fitDeclaration)
+            let loss = try options.object("loss", as: Loss.self) ?? CrossEntropyLoss()
             let metrics = try metricsOption(options)
-            let batch = try options.integer("batch", default: 32)
-            let source = try LabeledBatches(data, loss: loss, metrics: metrics, batchSize: batch,
-                                            shuffle: options.boolean("shuffle", default: true), seed: options.seed())
-            var fit = try loopOptions(call, options, unit: "epoch", epochs: options.integer("epochs", default: 1))
-            if let validation = try options.object("validation", DatasetBox.self, expected: "Dataset")?.dataset {
+            let batch = try options.int("batch")
+            let source = try LabeledBatches(data, loss: loss, metrics: metrics, batchSize: batch, shuffle: options.bool("shuffle"),
+                                            seed: options.seed())
+            var fit = try loopOptions(call, options, unit: "epoch", epochs: options.int("epochs"), epochCallback: "onEpoch", stepCallback: "onBatch")
+            if let validation = try options.object("validation", as: Dataset.self) {
                 fit.validation = LabeledValidation(validation, evaluator: try Evaluator(loss: loss, metrics: metrics, batchSize: batch))
             }
-            fit.earlyStopping = try earlyStoppingOption(options, defaultMonitor: "val_loss")
-            if let onEpoch = try options.function("onEpoch") {
-                fit.onEpoch = { epoch, record in
-                    try keepsGoing(call, onEpoch) { call in
-                        call.push(epoch + 1)
-                        push(call, record)
-                        return 2
-                    }
-                }
-            }
-            if let onBatch = try options.function("onBatch") {
-                fit.onBatch = { epoch, batch, values in
-                    try keepsGoing(call, onBatch) { call in
-                        call.push(batch + 1)
-                        push(call, values: values)
-                        call.setField("epoch") { call.push(epoch + 1) }
-                        return 2
-                    }
-                }
-            }
+            fit.earlyStopping = try options.options("earlyStopping").map { try EarlyStopping($0, defaultMonitor: "val_loss") }
+            let optimizer = try options.object("optimizer", as: Optimizer.self) ?? Adam(module: model)
             let trainer = try Trainer(model: model, optimizer: optimizer, source: source, options: fit)
             push(call, try trainer.fit())
             return 1
         },
-        LuaFunction("evaluate", "train.evaluate(model, set[, {batch = 32, metrics = {'accuracy', 'top5'}, loss = nn.CrossEntropy()}])",
-                    "The loss and metrics over the whole set, batched, in evaluation mode (the model's mode is restored): {loss = , accuracy = , top5 = , ...}. The loss includes the layers' L2 penalty, as Keras reports it. Ctrl-C stops it at the next batch with the error 'interrupted'.") { call in
+        LuaFunction("train.evaluate", declaration: Evaluator.declaration, leading: ["model", "set"]) { call in
             let model = try call.object(1, Module.self, expected: "nn module")
             let data = try call.dataset(2)
-            let options = try call.options(3, for: "train.evaluate", allowed: ["batch", "metrics", "loss"])
-            let evaluator = try Evaluator(loss: try lossOption(options), metrics: try metricsOption(options),
-                                          batchSize: try options.integer("batch", default: 32))
+            let options = try call.options(3, declaredBy: Evaluator.declaration)
+            let evaluator = try Evaluator(loss: options.object("loss", as: Loss.self) ?? CrossEntropyLoss(), metrics: try metricsOption(options),
+                                          batchSize: options.int("batch"))
             push(call, values: try evaluator.evaluate(model, on: data))
             return 1
         },
@@ -63,25 +39,44 @@ enum TrainingBindings {
     // MARK: Options
 
     /// The options both fits share: epochs (rounds), checkpoint, csv,
-    /// distributed and verbose (progress in `unit`s).
-    static func loopOptions(_ call: LuaCall, _ options: LuaOptions, unit: String, epochs: Int) throws -> FitOptions {
+    /// distributed, verbose (progress in `unit`s) and the two callbacks, which
+    /// get a row (`pushRow`) or the running values.
+    static func loopOptions(_ call: LuaCall, _ options: OptionValues, unit: String, epochs: Int, epochCallback: String, stepCallback: String,
+                            pushRow: @escaping (LuaCall, EpochRecord) -> Void = push) throws -> FitOptions {
         var fit = FitOptions()
         fit.epochs = epochs
-        fit.checkpoint = try options.path("checkpoint")
-        fit.csv = try options.path("csv")
-        fit.distributed = try options.boolean("distributed")
-        fit.reporter = try progressReporter(options, unit: unit, rate: unit == "epoch" ? "img/s" : "triplets/s")
+        fit.checkpoint = try options.optionalString("checkpoint")
+        fit.csv = try options.optionalString("csv")
+        fit.distributed = try options.optionalBool("distributed")
+        fit.reporter = try progressReporter(verbose: options.int("verbose"), unit: unit, rate: unit == "epoch" ? "img/s" : "triplets/s")
+        if let onEpoch = options.function(epochCallback) {
+            fit.onEpoch = { epoch, record in
+                try keepsGoing(call, onEpoch) { call in
+                    call.push(epoch + 1)
+                    pushRow(call, record)
+                    return 2
+                }
+            }
+        }
+        if let onStep = options.function(stepCallback) {
+            fit.onBatch = { epoch, step, values in
+                try keepsGoing(call, onStep) { call in
+                    call.push(step + 1)
+                    push(call, values: values)
+                    call.setField(unit) { call.push(epoch + 1) }
+                    return 2
+                }
+            }
+        }
         return fit
     }
 
     /// The progress of `train.fit` and `triplet.fit` for their option `verbose`
-    /// (0, 1 or 2; default 1): as asked in one process, a bar cut to the
-    /// terminal's width; under MPI silent on all but the main rank, and lines
-    /// rather than a bar (mpirun gives ranks a pseudo-terminal even when its
-    /// own output goes to a log file).
-    static func progressReporter(_ options: LuaOptions, unit: String = "epoch", rate: String = "img/s") throws -> ProgressReporter {
-        let verbose = try options.integer("verbose", default: 1)
-        guard (0...2).contains(verbose) else { throw LunetError("option 'verbose' for \(options.owner) must be 0, 1 or 2, got \(verbose)") }
+    /// (0, 1 or 2): as asked in one process, a bar cut to the terminal's
+    /// width; under MPI silent on all but the main rank, and lines rather than
+    /// a bar (mpirun gives ranks a pseudo-terminal even when its own output
+    /// goes to a log file).
+    static func progressReporter(verbose: Int, unit: String, rate: String) throws -> ProgressReporter {
         let style = Distributed.world.isMain
             ? ProgressReporter.style(verbose: verbose, terminal: isatty(STDOUT_FILENO) != 0 && !Distributed.isMultiRank) : .silent
         let reporter = ProgressReporter(style: style, unit: unit, rate: rate)
@@ -103,29 +98,9 @@ enum TrainingBindings {
         }
     }
 
-    static func lossOption(_ options: LuaOptions) throws -> Loss {
-        try options.object("loss", Loss.self, expected: "nn criterion") ?? CrossEntropyLoss()
-    }
-
-    static func metricsOption(_ options: LuaOptions) throws -> [ClassificationMetric] {
-        guard let table = try options.table("metrics") else { return [] }
-        guard table.fields.isEmpty else { throw LunetError("option 'metrics' for \(options.owner) must be a list of names such as {'accuracy', 'top5'}") }
-        return try table.array.map { value in
-            guard case .string(let name) = value else {
-                throw LunetError("option 'metrics' for \(options.owner): metric names expected, got a \(value.typeName)")
-            }
-            return try ClassificationMetric(name: name)
-        }
-    }
-
-    /// `earlyStopping = {monitor, patience, minDelta, restoreBest}`; the monitor
-    /// defaults to `defaultMonitor` (train.fit: `val_loss`, as Keras).
-    static func earlyStoppingOption(_ options: LuaOptions, defaultMonitor: String) throws -> EarlyStopping? {
-        guard let table = try options.table("earlyStopping") else { return nil }
-        let early = try LuaOptions(checking: table, owner: "earlyStopping", allowed: ["monitor", "patience", "minDelta", "restoreBest"])
-        return try EarlyStopping(monitor: try early.string("monitor") ?? defaultMonitor, patience: try early.integer("patience", default: 0),
-                                 minDelta: try early.number("minDelta", default: 0),
-                                 restoreBest: try early.boolean("restoreBest", default: false))
+    /// The `metrics` names as metrics (an unknown one is an error naming the known ones).
+    static func metricsOption(_ options: OptionValues) throws -> [ClassificationMetric] {
+        try (options.list("metrics") ?? []).map { try ClassificationMetric(name: $0.stringValue ?? "") }
     }
 
     // MARK: Results

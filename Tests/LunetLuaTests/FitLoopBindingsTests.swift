@@ -75,11 +75,13 @@ final class FitLoopBindingsTests: LuaTestCase {
                    cosine:scheduleStep(), cosine:scheduleStep(), cosine:learningRate()
             """), ["0.1", "0.05", "0.025", "true", "0.06", "0.02", "0.02"])
         assertError("optim.Adam(nn.Linear(2, 2), {schedule = {kind = 'linear'}})",
-                    "test:1: option 'schedule' for optim.Adam: kind must be 'step' or 'cosine', got 'linear'")
+                    "test:1: schedule: kind must be one of 'step', 'cosine', got 'linear'")
         assertError("optim.Adam(nn.Linear(2, 2), {schedule = {kind = 'step', every = 2, gama = 0.5}})",
-                    "test:1: unknown option 'gama' for optim.Adam's schedule (did you mean 'gamma'?)")
+                    "test:1: unknown option 'gama' for schedule (did you mean 'gamma'?)")
         assertError("optim.SGD(nn.Linear(2, 2), {schedule = {kind = 'cosine'}})",
-                    "test:1: optim.SGD's schedule: 'cosine' needs epochs = a number of epochs")
+                    "test:1: schedule: missing 'epochs'")
+        assertError("optim.SGD(nn.Linear(2, 2), {schedule = {kind = 'cosine', epochs = 4, every = 2}})",
+                    "test:1: schedule: every is for kind 'step'")
         assertError("optim.SGD(nn.Linear(2, 2)):scheduleStep()",
                     "test:1: opt:scheduleStep(): this optimizer has no schedule (give optim.Adam(net, {schedule = {kind = 'step', every = 10}}))")
     }

@@ -141,18 +141,20 @@ final class TrainingBindingsTests: LuaTestCase {
                     "test:13: earlyStopping: monitor 'val_loss' is not logged (logged: loss; give validation data)")
         assertError(fit + "{loss = net})", "test:13: option 'loss' for train.fit: nn criterion expected, got nn module")
         assertError(fit + "{validation = net})", "test:13: option 'validation' for train.fit: Dataset expected, got nn module")
-        assertError(fit + "{onEpoch = 1})", "test:13: option 'onEpoch' for train.fit: function expected, got number")
-        assertError(fit + "{verbose = 3})", "test:13: option 'verbose' for train.fit must be 0, 1 or 2, got 3")
-        assertError(fit + "{epochs = 0})", "test:13: epochs must be a positive integer, got 0")
+        assertError(fit + "{onEpoch = 1})", "test:13: option 'onEpoch' for train.fit: function expected, got 1")
+        assertError(fit + "{verbose = 3})", "test:13: train.fit: verbose must be an integer from 0 to 2, got 3")
+        assertError(fit + "{epochs = 0})", "test:13: train.fit: epochs must be a positive integer, got 0")
         assertError(setup + "train.fit(net, net)", "test:13: bad argument #2 to 'fit' (Dataset expected, got nn module)")
         assertError(setup + "train.fit(nn.Sequential{nn.Flatten(), nn.Linear(16, 2)}, trainSet, {verbose = 0})",
                     "test:13: the model gives 2 class scores per image but the dataset has 3 classes")
     }
 
     func testHelpDocumentsFitAndEvaluate() throws {
-        XCTAssertTrue(try eval("lunet.doc(train.fit)")[0].hasPrefix("train.fit(model, trainSet, {loss = nn.CrossEntropy()"))
-        XCTAssertTrue(try eval("lunet.doc(train.evaluate)")[0].hasPrefix("train.evaluate(model, set[, {batch = 32"))
+        XCTAssertTrue(try eval("lunet.doc(train.fit)")[0].hasPrefix("train.fit(model, trainSet[, {loss=, batch=32, epochs=1,"))
+        XCTAssertTrue(try eval("lunet.doc(train.evaluate)")[0].hasPrefix("train.evaluate(model, set[, {batch=32"))
         XCTAssertTrue(try eval("lunet.doc(train)")[0].contains("train.fit"))
+        // A nested table's keys are listed with its option.
+        XCTAssertTrue(try eval("lunet.doc(train.fit)")[0].contains("earlyStopping: Keras 3's early stopping on a logged value {monitor='val_loss', patience=0, minDelta=0, restoreBest=false}"))
     }
 
     /// A real short fit: 600 Fashion-MNIST test-split images, a small MLP, the

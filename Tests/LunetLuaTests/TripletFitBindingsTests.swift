@@ -48,9 +48,9 @@ final class TripletFitBindingsTests: LuaTestCase {
         assertError(Self.setup + "triplet.fit(net, tr, {validation = va})",
                     "test:14: validation set: a 20-way task needs 20 classes (one with two images), got [Dataset: 36 images 1x8x8, 6 classes]")
         assertError(Self.setup + "triplet.fit(net, tr, {validation = {data = va}})",
-                    "test:14: unknown option 'data' for triplet.fit's validation")
+                    "test:14: unknown option 'data' for validation")
         assertError(Self.setup + "triplet.fit(net, tr, {validation = {way = 3}})",
-                    "test:14: option 'validation' for triplet.fit: the table needs set = a Dataset")
+                    "test:14: validation: missing 'set'")
         assertError(Self.setup + "triplet.fit(net, tr, {validation = {set = data.dataset(tensor.zeros({12, 1, 8, 9}):byte(), tensor.from({1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6}, {dtype = 'int32'})), way = 3}, verbose = 0})",
                     "test:14: validation set: its images are 1x8x9, the training set's 1x8x8")
     }

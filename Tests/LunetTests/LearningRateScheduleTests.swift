@@ -43,10 +43,10 @@ final class LearningRateScheduleTests: XCTestCase {
 
     func testBadSettingsAreRefused() {
         XCTAssertThrowsError(try LearningRateSchedule(.step(every: 0, gamma: 0.1), initial: 0.1)) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "schedule 'step': every must be a positive number of epochs, got 0")
+            XCTAssertEqual((error as? LunetError)?.message, "schedule: every must be a positive integer, got 0")
         }
         XCTAssertThrowsError(try LearningRateSchedule(.cosine(epochs: 3, minimum: -1), initial: 0.1)) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "schedule 'cosine': minimum must be a non-negative number, got -1.0")
+            XCTAssertEqual((error as? LunetError)?.message, "schedule: minimum must be a non-negative number, got -1.0")
         }
     }
 }

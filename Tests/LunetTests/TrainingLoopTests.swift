@@ -132,7 +132,7 @@ final class TrainingLoopTests: XCTestCase, TrainingFixture {
         XCTAssertThrowsError(try trainer(net, other, optimizer: SGD(module: net)) {
             $0.onBatch = { _, _, _ in stepped = true; return true }
         }.fit()) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "training set: images of 3x4x4 do not fit the model: nn.Linear(16 -> 8): input has 48 features")
+            XCTAssertEqual((error as? LunetError)?.message, "training set: images of 3x4x4 do not fit the model: Linear(16 -> 8): input has 48 features")
         }
         XCTAssertFalse(stepped)
     }

@@ -8,10 +8,21 @@ import Foundation
 ///     vhat = amsgrad ? (vmax = max(vmax, v)) : v
 ///     w -= lr / (1 - beta1^t) * m / (sqrt(vhat) / sqrt(1 - beta2^t) + eps)
 ///
-/// ```lua
-/// local opt = optim.Adam(net, {lr = 1e-4, amsgrad = true})
+/// ```swift
+/// let opt = try Adam(module: net, learningRate: 1e-4, amsgrad: true)
 /// ```
 public final class Adam: Optimizer {
+    /// Its options, their ranges and defaults: the one place they are checked.
+    public static let declaration = Declaration("Adam", options: [
+        OptionDeclaration("lr", .number(.nonNegative), default: .double(1e-3), doc: "learning rate"),
+        OptionDeclaration("beta1", .number(.probability), default: .double(0.9), doc: "decay of the first moments"),
+        OptionDeclaration("beta2", .number(.probability), default: .double(0.999), doc: "decay of the second moments"),
+        OptionDeclaration("eps", .number(.nonNegative), default: .double(1e-8), doc: "added to the denominator"),
+        OptionDeclaration("amsgrad", .boolean, default: .bool(false), doc: "keep the maximum of the second moments (AMSGrad)"),
+        OptionDeclaration("weightDecay", .number(.nonNegative), default: .double(0), doc: "L2 penalty added to the gradient, as PyTorch's weight_decay"),
+        LearningRateSchedule.option,
+    ], doc: "Adam, as torch.optim.Adam (amsgrad keeps the maximum of the second moments).")
+
     public let parameters: [Parameter]
     public var learningRate: Float
     public let beta1: Float
@@ -20,7 +31,7 @@ public final class Adam: Optimizer {
     public let amsgrad: Bool
     public let weightDecay: Float
     public private(set) var stepCount = 0
-    /// Set by the bindings' `schedule` option; the loops apply it each epoch.
+    /// The rate by epoch, when the options gave one; the loops apply it.
     public var schedule: LearningRateSchedule?
     /// Element counts of the parameters when this optimizer was made.
     private let stateCounts: [Int]
@@ -31,25 +42,29 @@ public final class Adam: Optimizer {
     private let secondMoments: [TensorStorage<Float>]
     private let maxSecondMoments: [TensorStorage<Float>]
 
-    public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, amsgrad: Bool = false, weightDecay: Float = 0) throws {
-        guard learningRate >= 0 else { throw LunetError("optim.Adam: lr must be >= 0, got \(learningRate)") }
-        guard (0..<1).contains(beta1) else { throw LunetError("optim.Adam: beta1 must be in [0, 1), got \(beta1)") }
-        guard (0..<1).contains(beta2) else { throw LunetError("optim.Adam: beta2 must be in [0, 1), got \(beta2)") }
-        guard epsilon >= 0 else { throw LunetError("optim.Adam: eps must be >= 0, got \(epsilon)") }
-        guard weightDecay >= 0 else { throw LunetError("optim.Adam: weightDecay must be >= 0, got \(weightDecay)") }
+    /// Options checked by `declaration`.
+    public init(parameters: [Parameter], options: OptionValues) throws {
         self.parameters = parameters
         stateCounts = parameters.map(\.value.count)
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.amsgrad = amsgrad
-        self.weightDecay = weightDecay
+        learningRate = try options.float("lr")
+        beta1 = try options.float("beta1")
+        beta2 = try options.float("beta2")
+        epsilon = try options.float("eps")
+        amsgrad = try options.bool("amsgrad")
+        weightDecay = try options.float("weightDecay")
+        schedule = try LearningRateSchedule.make(options.options("schedule"), initial: learningRate)
         func zeros() throws -> [TensorStorage<Float>] { try parameters.map { try TensorStorage(repeating: 0, count: $0.value.count) } }
         firstMoments = try zeros()
         secondMoments = try zeros()
         maxSecondMoments = amsgrad ? try zeros() : []
+    }
+
+    public convenience init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                            epsilon: Float = 1e-8, amsgrad: Bool = false, weightDecay: Float = 0) throws {
+        try self.init(parameters: parameters, options: Self.declaration.check(configuration: [
+            "lr": .double(Double(learningRate)), "beta1": .double(Double(beta1)), "beta2": .double(Double(beta2)),
+            "eps": .double(Double(epsilon)), "amsgrad": .bool(amsgrad), "weightDecay": .double(Double(weightDecay)),
+        ]))
     }
 
     public convenience init(module: Module, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
@@ -58,12 +73,15 @@ public final class Adam: Optimizer {
                       epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay)
     }
 
-    public var description: String {
-        "optim.Adam(lr=\(learningRate), beta1=\(beta1), beta2=\(beta2), eps=\(epsilon), amsgrad=\(amsgrad), weightDecay=\(weightDecay))"
+    public var subject: Subject { Self.declaration.subject }
+
+    public var settings: [Subject.Option] {
+        [.init("lr", .number(learningRate)), .init("beta1", .number(beta1)), .init("beta2", .number(beta2)),
+         .init("eps", .number(epsilon)), .init("amsgrad", .bool(amsgrad)), .init("weightDecay", .number(weightDecay))]
     }
 
     public func step() throws {
-        try checkSizes("optim.Adam", stateCounts: stateCounts)
+        try checkSizes(stateCounts: stateCounts)
         let (stepSize, correction2) = corrections(step: stepCount + 1)
         for index in parameters.indices {
             _ = update(index, stepSize: stepSize, correction2: correction2, guarded: false)
@@ -72,7 +90,7 @@ public final class Adam: Optimizer {
     }
 
     public func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
-        try checkSizes("optim.Adam", stateCounts: stateCounts)
+        try checkSizes(stateCounts: stateCounts)
         let (stepSize, correction2) = corrections(step: stepCount + 1)
         let finite = parameters.indices.allSatisfy { update($0, stepSize: stepSize, correction2: correction2, guarded: true) }
         guard try agree(finite) else {
@@ -102,6 +120,7 @@ public final class Adam: Optimizer {
         if guarded {
             return parameter.gradient.withUnsafeMutableBufferPointer { grad in
                 parameter.value.withUnsafeBufferPointer { w in
+                    // w is only read on this path: the new weights go to the gradient's storage.
                     let arrays = AdamUpdate.Arrays(w: UnsafeMutablePointer(mutating: w.baseAddress!), g: grad.baseAddress!, m: m, v: v, vmax: vmax)
                     return ParallelLoop.allSatisfy(w.count, grain: 1 << 15) { range in
                         update.applyDeferred(arrays, range, into: grad.baseAddress!)

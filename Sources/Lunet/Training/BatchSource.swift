@@ -79,7 +79,7 @@ extension BatchSource {
         do {
             return try model.outputShape(for: [1] + shape)
         } catch let error as LunetError {
-            throw LunetError("\(set): images of \(formatShape(shape)) do not fit the model: \(error.message)")
+            throw LunetError("\(set): images of \(formatShape(shape)) do not fit the model: \(error)")
         }
     }
 }

@@ -11,6 +11,15 @@
 /// train.fit(net, ds, {validation = va, earlyStopping = {monitor = "val_loss", patience = 2, restoreBest = true}})
 /// ```
 public final class EarlyStopping {
+    /// The options of an `earlyStopping` table. The monitor's default is the fit's
+    /// (`val_loss`; a triplet fit with one-shot validation: `val_accuracy`).
+    public static let declaration = Declaration("earlyStopping", options: [
+        OptionDeclaration("monitor", .string, defaultText: "'val_loss'", doc: "the logged value watched"),
+        OptionDeclaration("patience", .integer(0...Int.max), default: .int(0), doc: "epochs without improvement before stopping"),
+        OptionDeclaration("minDelta", .number(.nonNegative), default: .double(0), doc: "the least change that counts as an improvement"),
+        OptionDeclaration("restoreBest", .boolean, default: .bool(false), doc: "put the best epoch's weights back at the end, however training ends"),
+    ], doc: "Stops training when the monitored value stops improving (Keras 3's EarlyStopping).")
+
     /// The logged quantity watched (`val_loss`); the loop's `Monitor` tracks its best value.
     public let monitor: String
     public let minDelta: Double
@@ -25,12 +34,18 @@ public final class EarlyStopping {
         do {
             _ = try Monitor(monitor, minDelta: minDelta)
         } catch let error as LunetError {
-            throw LunetError("earlyStopping: \(error.message)")
+            throw LunetError("earlyStopping: \(error)")
         }
         self.monitor = monitor
         self.minDelta = minDelta
         self.patience = patience
         self.restoreBest = restoreBest
+    }
+
+    /// From a checked `earlyStopping` table; `defaultMonitor` when it names none.
+    public convenience init(_ options: OptionValues, defaultMonitor: String) throws {
+        try self.init(monitor: options.optionalString("monitor") ?? defaultMonitor, patience: options.int("patience"),
+                      minDelta: options.double("minDelta"), restoreBest: options.bool("restoreBest"))
     }
 
     /// Called after each epoch (0-based) with whether the monitored value

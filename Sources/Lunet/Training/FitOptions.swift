@@ -38,8 +38,8 @@ public struct FitOptions {
         guard epochs >= 1 else { throw LunetError("\(source.unit)s must be a positive integer, got \(epochs)") }
         let logged = loggedNames(source)
         guard logged.contains(monitorName) else {
-            throw LunetError("earlyStopping: monitor '\(monitorName)' is not logged (logged: \(logged.joined(separator: ", "))"
-                + (validation == nil && monitorName.hasPrefix("val_") ? "; give validation data" : "") + ")")
+            let hint = validation == nil && monitorName.hasPrefix("val_") ? "; give validation data" : ""
+            throw LunetError("earlyStopping: monitor '\(monitorName)' is not logged (logged: \(logged.joined(separator: ", "))\(hint))")
         }
     }
 }

@@ -79,7 +79,7 @@ public final class LabeledBatches: BatchSource {
         do {
             try Evaluator.checkClasses(loss, try Tensor<Float>.zeros(outputShape), dataset)
         } catch let error as LunetError {
-            throw set.map { LunetError("\($0): \(error.message)") } ?? error
+            throw set.map { LunetError("\($0): \(error)") } ?? error
         }
     }
 }

@@ -25,7 +25,7 @@ public final class TripletBatches: BatchSource {
 
     public init(_ dataset: Dataset, sampler: TripletSampler, loss: TripletLoss, batch: Int = 64, steps: Int = 100, seed: UInt64 = 1) throws {
         guard batch >= 1, steps >= 1 else {
-            throw LunetError("triplet.fit: batch and steps must be positive, got \(batch) and \(steps)")
+            throw LunetError("triplet batches: batch and steps must be positive, got \(batch) and \(steps)")
         }
         self.dataset = dataset
         self.sampler = sampler

@@ -10,6 +10,17 @@
 /// triplet.fit(net, tr, {validation = {set = va, way = 20, tasks = 250, triplets = 500}, earlyStopping = {patience = 2}})
 /// ```
 public final class TripletValidation: Validation {
+    /// The options of a triplet fit's `validation` table.
+    public static let declaration = Declaration("validation", options: [
+        OptionDeclaration("set", .object(.dataset), doc: "images of classes the training set does not have"),
+        OptionDeclaration("way", .integer(2...Int.max), default: .int(20), doc: "classes a one-shot task"),
+        OptionDeclaration("tasks", .integer(0...Int.max), default: .int(250), doc: "one-shot tasks (val_accuracy; 0: none)"),
+        OptionDeclaration("triplets", .integer(0...Int.max), default: .int(0), doc: "random triplets whose loss is val_loss (0: none)"),
+        OptionDeclaration("seed", .seed, default: .int(1), doc: "draws the tasks and triplets, once"),
+        OptionDeclaration("within", .choice(["group"]), doc: "'group': each task's classes from one group (alphabet)"),
+        OptionDeclaration("distance", .choice(OneShot.Distance.allCases.map(\.rawValue)), default: .string("euclidean")),
+    ], doc: "One-shot accuracy and the triplet loss on a set of other classes, after each round.")
+
     public let dataset: Dataset
     public let tasks: [OneShot.Task]
     public let triplets: TripletIndices
@@ -33,11 +44,30 @@ public final class TripletValidation: Validation {
                 ? try RandomTripletSampler().sample(TripletContext(dataset: dataset, embedding: nil, seed: seed), count: triplets)
                 : TripletIndices()
         } catch let error as LunetError {
-            let message = error.message.hasPrefix("oneshot.evaluate: ") ? String(error.message.dropFirst(18)) : error.message
-            throw LunetError("validation set: \(message)")
+            throw Self.aboutTheSet(error)
         }
         var seen = Set<Int>()
         positions = (OneShot.imagePositions(self.tasks) + self.triplets.stacked).filter { seen.insert($0).inserted }
+    }
+
+    /// A task or triplet drawing error, said of the validation set (without
+    /// the one-shot function's own name).
+    static func aboutTheSet(_ error: LunetError) -> LunetError {
+        var facts = error.facts
+        if case .text(let text)? = facts.first, text.hasPrefix("oneshot.evaluate: ") {
+            facts[0] = .text(String(text.dropFirst("oneshot.evaluate: ".count)))
+        }
+        return LunetError(facts: [.text("validation set: ")] + facts)
+    }
+
+    /// From a checked `validation` table.
+    public convenience init(_ options: OptionValues, loss: TripletLoss) throws {
+        guard let set = try options.object("set", as: Dataset.self) else {
+            throw OptionProblem(Self.declaration.subject, option: "set", reason: .missing).error
+        }
+        try self.init(set, way: options.int("way"), tasks: options.int("tasks"), triplets: options.int("triplets"),
+                      seed: options.seed() ?? 1, withinGroup: options.optionalString("within") == "group",
+                      distance: OneShot.Distance(rawValue: options.string("distance"))!, loss: loss)
     }
 
     public var names: [String] { (triplets.count > 0 ? ["val_loss"] : []) + (tasks.isEmpty ? [] : ["val_accuracy"]) }
