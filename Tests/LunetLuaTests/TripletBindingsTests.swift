@@ -131,7 +131,7 @@ final class TripletBindingsTests: LuaTestCase {
             end)()
             """)
         XCTAssertEqual(result, ["3", "true", "true", "true", "true", "1:8 2:8 3:8", "completed", "true"])
-        assertError("triplet.fit(net, ds, {sampler = 3})", "test:1: option 'sampler' for triplet.fit: triplet sampler expected, got number")
+        assertError("triplet.fit(net, ds, {sampler = 3})", "test:1: option 'sampler' for triplet.fit: triplet sampler expected, got 3")
         assertError("triplet.fit(net, ds, {margin = -1})", "test:1: triplet.fit: margin must be a non-negative number, got -1")
         assertError("triplet.fit(net, ds, {margin = 0/0})", "test:1: triplet.fit: margin must be a non-negative number, got -nan")
         assertError("triplet.fit(net, ds, {batchsize = 3})", "test:1: unknown option 'batchsize' for triplet.fit (did you mean 'batch'?)")
