@@ -81,8 +81,8 @@ enum RetrievalBindings {
         return codes
     }
 
-    static func metric(_ options: LuaOptions) throws -> SimilarityMetric {
-        SimilarityMetric(rawValue: try options.choice("metric", SimilarityMetric.allCases.map(\.rawValue), default: "cosine"))!
+    static func metric(_ options: LuaOptions) throws -> DistanceMetric {
+        DistanceMetric(rawValue: try options.choice("metric", NeighborSearch.metrics.map(\.rawValue), default: "cosine"))!
     }
 
     /// The layer names at `index`: a list of strings or one string.

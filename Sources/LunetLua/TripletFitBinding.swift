@@ -19,7 +19,7 @@ enum TripletFitBinding {
             ?? Adam(module: network, learningRate: 1e-3)
         let onRound = try options.function("onRound")
         let margin = try options.float("margin", in: .nonNegative, default: 0.2)
-        let distance = TripletLoss.Distance(rawValue: try options.choice("distance", TripletLoss.Distance.allCases.map(\.rawValue), default: "squared"))!
+        let distance = DistanceMetric(rawValue: try options.choice("distance", TripletLoss.distances.map(\.rawValue), default: "squared"))!
         let trainer = try TripletTrainer(
             network: network, dataset: dataset, sampler: samplerBox.sampler, optimizer: optimizer,
             loss: TripletLoss(margin: margin, distance: distance), batch: options.integer("batch", default: 64),

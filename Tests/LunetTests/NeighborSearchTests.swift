@@ -38,7 +38,7 @@ final class NeighborSearchTests: XCTestCase {
     func testBlocksSmallerThanTheSetGiveTheSameResult() throws {
         let codes = try Tensor<Float>.randn([37, 6], seed: 3)
         let queries = [36, 0, 5, 5, 17, 2, 30]
-        for metric in SimilarityMetric.allCases {
+        for metric in DistanceMetric.allCases {
             let whole = try NeighborSearch(metric: metric, k: 7)(codes, queries: queries)
             var blocked = NeighborSearch(metric: metric, k: 7)
             blocked.blockRows = 2
@@ -49,7 +49,7 @@ final class NeighborSearchTests: XCTestCase {
             // Against a sort of the full row.
             let all = try NeighborSearch(metric: metric, k: 36)(codes, queries: [17])
             XCTAssertEqual(Array(all.indices.scalars.prefix(7)), Array(whole.indices.scalars[28..<35]))
-            XCTAssertEqual(all.scores.scalars, all.scores.scalars.sorted(by: metric == .euclidean ? (<) : (>)))
+            XCTAssertEqual(all.scores.scalars, all.scores.scalars.sorted(by: metric.isDistance ? (<) : (>)))
         }
     }
 

@@ -18,7 +18,7 @@ final class RetrievalMetricTests: XCTestCase {
         let mAP, mAPAtR, p1, p3: Double
     }
 
-    let referenceA: [SimilarityMetric: Reference] = [
+    let referenceA: [DistanceMetric: Reference] = [
         .dot: Reference(ap: [0.311742424242, 0.54375, 0.360551948052, 0.329166666667, 0.41875, 0.5, 0.309523809524,
                              0.309523809524, 0.111111111111, 0.142857142857, .nan, .nan],
                         mAP: 0.333697691198, mAPAtR: 0.081250000000, p1: 0.083333333333, p3: 0.138888888889),
@@ -26,7 +26,7 @@ final class RetrievalMetricTests: XCTestCase {
                                    0.236111111111, 0.266666666667, 0.142857142857, 0.2, .nan, .nan],
                               mAP: 0.306088564214, mAPAtR: 0.060416666667, p1: 0, p3: 0.111111111111),
     ]
-    let referenceB: [SimilarityMetric: Reference] = [
+    let referenceB: [DistanceMetric: Reference] = [
         .dot: Reference(ap: [0.420634920635, 0.633333333333, 0.7, 0.365079365079, 0.365079365079, 0.588888888889,
                              0.466666666667, 0.7],
                         mAP: 0.529960317460, mAPAtR: 0.236111111111, p1: 0.375, p3: 0.375),
@@ -39,7 +39,7 @@ final class RetrievalMetricTests: XCTestCase {
         try Tensor(shape: [rows.count, rows[0].count], scalars: rows.flatMap { $0 })
     }
 
-    func check(_ rows: [[Float]], _ labelValues: [Int32], _ references: [SimilarityMetric: Reference],
+    func check(_ rows: [[Float]], _ labelValues: [Int32], _ references: [DistanceMetric: Reference],
                file: StaticString = #filePath, line: UInt = #line) throws {
         let codes = try matrix(rows)
         let labels = try Tensor<Int32>(shape: [labelValues.count], scalars: labelValues)
@@ -90,7 +90,7 @@ final class RetrievalMetricTests: XCTestCase {
         let n = 61, d = 5
         let codes = try Tensor<Float>(shape: [n, d], scalars: (0..<n * d).map { _ in Float(Int.random(in: -3...3, using: &generator)) })
         let labels = try Tensor<Int32>(shape: [n], scalars: (0..<n).map { _ in Int32.random(in: 0..<5, using: &generator) })
-        for metric in SimilarityMetric.allCases {
+        for metric in DistanceMetric.allCases {
             let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<n), metric: metric, blockRows: 9)
             let mean = rows.filter { !$0.isNaN }.reduce(0, +) / Double(rows.filter { !$0.isNaN }.count)
             var mAP = MeanAveragePrecision(metric: metric)

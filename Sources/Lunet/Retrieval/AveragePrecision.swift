@@ -17,10 +17,10 @@ public enum AveragePrecision {
     /// item (with `atR`, MAP@R: only the first R ranks, R = relevant count).
     /// NaN for a query whose label no other code has.
     public static func perQuery(_ codes: Tensor<Float>, labels: Tensor<Int32>, queries: [Int],
-                                metric: SimilarityMetric = .cosine, atR: Bool = false,
+                                metric: DistanceMetric = .cosine, atR: Bool = false,
                                 blockRows: Int? = nil) throws -> [Double] {
         let relevance = try RelevanceLabels(labels, codes: codes)
-        let prepared = try PreparedCodes(codes, metric: metric)
+        let prepared = try PreparedRows(codes: codes, metric: metric)
         let n = prepared.rows, d = prepared.dimension
         if let wrong = queries.first(where: { $0 < 0 || $0 >= n }) {
             throw LunetError("query \(wrong + 1) out of range for \(n) codes")
@@ -56,7 +56,7 @@ public enum AveragePrecision {
 
     /// Fills `ranks` from full rows of inner products `[queries.count, N]`:
     /// first each query's relevant keys, sorted, then the irrelevant items counted among them.
-    private static func rank(rows: UnsafePointer<Float>, queries: [Int], labels: [Int32], prepared: PreparedCodes,
+    private static func rank(rows: UnsafePointer<Float>, queries: [Int], labels: [Int32], prepared: PreparedRows,
                              into ranks: inout RelevantRanks) {
         let n = prepared.rows
         ranks.withPointers { pointers in
@@ -80,7 +80,7 @@ public enum AveragePrecision {
     /// Mean over every code as a query of the fraction of its `k` nearest
     /// other codes that share its label.
     public static func precisionAt(_ k: Int, codes: Tensor<Float>, labels: Tensor<Int32>,
-                                   metric: SimilarityMetric = .cosine) throws -> Double {
+                                   metric: DistanceMetric = .cosine) throws -> Double {
         let relevance = try RelevanceLabels(labels, codes: codes)
         let n = codes.shape[0]
         guard n > 0 else { throw LunetError("precisionAt: no codes") }

@@ -18,21 +18,21 @@
 /// print(retrieval.mAP(codes, ds.labels, {metric = "cosine", atR = false}))
 /// ```
 public struct MeanAveragePrecision {
-    public var metric: SimilarityMetric
+    public var metric: DistanceMetric
     /// MAP@R: precision counted only over the first R ranks (R = relevant items).
     public var atR: Bool
     /// Rows per block of the Gram matrix (tests make it small). OpenBLAS runs
     /// 2048-row blocks as fast as one ssyrk of the whole; 1024 costs ~10% more.
     public var blockSize = 2048
 
-    public init(metric: SimilarityMetric = .cosine, atR: Bool = false) {
+    public init(metric: DistanceMetric = .cosine, atR: Bool = false) {
         self.metric = metric
         self.atR = atR
     }
 
     public func callAsFunction(_ codes: Tensor<Float>, labels: Tensor<Int32>) throws -> Double {
         let relevance = try RelevanceLabels(labels, codes: codes)
-        let prepared = try PreparedCodes(codes, metric: metric)
+        let prepared = try PreparedRows(codes: codes, metric: metric)
         let classes = ClassOrder(relevance.members)
         var ranks = RelevantRanks(relevantCounts: (0..<prepared.rows).map { classes.end[$0] - classes.start[$0] - 1 })
         try codes.withUnsafeBufferPointer { x in
@@ -63,7 +63,7 @@ public struct MeanAveragePrecision {
     }
 
     /// Steps 1 and 2 over the class-ordered Gram matrix; `ranks` and `prepared` are indexed by class-ordered position.
-    private func rank(_ gram: GramBlocks, classes: ClassOrder, prepared: PreparedCodes, into ranks: inout RelevantRanks) throws {
+    private func rank(_ gram: GramBlocks, classes: ClassOrder, prepared: PreparedRows, into ranks: inout RelevantRanks) throws {
         let b = gram.blockSize
         // The band: for row block I, the column blocks up to the one holding the end of I's last class.
         let lastBandColumn = (0..<gram.blockCount).map { gram.block(containing: classes.end[gram.range($0).upperBound - 1] - 1) }
@@ -95,7 +95,7 @@ public struct MeanAveragePrecision {
     }
 
     /// The keys of same-class pairs `i < j` of a band block, for both items.
-    private func collectRelevant(_ block: GramBlocks.Block, classes: ClassOrder, prepared: PreparedCodes,
+    private func collectRelevant(_ block: GramBlocks.Block, classes: ClassOrder, prepared: PreparedRows,
                                  scratch: UnsafeMutablePointer<Float>, into ranks: RelevantRanksPointers) {
         let order = classes.order, start = classes.start, end = classes.end
         let (first, top) = (block.columns.lowerBound, block.rows.lowerBound)
@@ -114,7 +114,7 @@ public struct MeanAveragePrecision {
     }
 
     /// Every pair `i < j` of a block with different classes, counted for both items.
-    private func countIrrelevant(_ block: GramBlocks.Block, classes: ClassOrder, prepared: PreparedCodes,
+    private func countIrrelevant(_ block: GramBlocks.Block, classes: ClassOrder, prepared: PreparedRows,
                                  scratch: UnsafeMutablePointer<Float>, into ranks: RelevantRanksPointers) {
         let order = classes.order, start = classes.start, end = classes.end
         let (first, top) = (block.columns.lowerBound, block.rows.lowerBound)

@@ -28,16 +28,7 @@ struct NegativeMining {
         toCandidates = try PairwiseDistances.squared(anchors, negatives)
         guard withPositives else { return }
         let positives = try all.narrowed(dimension: 0, start: count, length: count)
-        let width = anchors.shape[1]
-        toPositive = anchors.withUnsafeBufferPointer { a in
-            positives.withUnsafeBufferPointer { p in
-                (0..<count).map { t in
-                    var sum: Float = 0
-                    for j in t * width..<(t + 1) * width { sum += (a[j] - p[j]) * (a[j] - p[j]) }
-                    return sum
-                }
-            }
-        }
+        toPositive = try PairwiseDistances.paired(anchors, positives, metric: .squared).map { Float($0) }
     }
 
     /// Squared distances from anchor `t` to the images of its negative class, with their positions.

@@ -8,10 +8,8 @@ import Foundation
 /// local official = oneshot.runs(net, data.omniglotRuns("all_runs.zip"))
 /// ```
 public enum OneShot {
-    public enum Distance: String, CaseIterable, Sendable {
-        case euclidean
-        case cosine
-    }
+    /// The metrics `oneshot.*{distance}` offers (the engine takes any `DistanceMetric`).
+    public static let distances: [DistanceMetric] = [.euclidean, .cosine]
 
     public struct Result: Sendable {
         public let correct: Int
@@ -73,32 +71,32 @@ public enum OneShot {
 
     /// The spec's test: the fraction of tasks whose query is nearest the true class's support image.
     public static func evaluate(_ embedding: EmbeddingFunction, _ dataset: Dataset, way: Int = 20, tasks: Int = 250,
-                                seed: UInt64 = 1, withinGroup: Bool = false, distance: Distance = .euclidean) throws -> Result {
+                                seed: UInt64 = 1, withinGroup: Bool = false, distance: DistanceMetric = .euclidean) throws -> Result {
         let drawn = try drawTasks(dataset, way: way, tasks: tasks, seed: seed, withinGroup: withinGroup)
         // Every image any task needs, embedded once.
         var positions: [Int] = [], row: [Int: Int] = [:]
         for task in drawn { for i in [task.query] + task.support where row[i] == nil { row[i] = positions.count; positions.append(i) } }
-        let codes = try prepared(embedding.embed(dataset.images, at: positions), distance)
+        let codes = try embedding.embed(dataset.images, at: positions)
         let correct = codes.withUnsafeBufferPointer { e in
             drawn.filter { task in
-                nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }) == 0
+                nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }, distance) == 0
             }.count
         }
         return Result(correct: correct, tasks: tasks, errorsPerRun: [])
     }
 
     /// Lake et al.'s benchmark: in each run every query goes to the nearest support image.
-    public static func runs(_ embedding: EmbeddingFunction, _ runs: [OneShotRun], distance: Distance = .euclidean) throws -> Result {
+    public static func runs(_ embedding: EmbeddingFunction, _ runs: [OneShotRun], distance: DistanceMetric = .euclidean) throws -> Result {
         guard !runs.isEmpty else { throw LunetError("oneshot.runs: no runs given") }
         var errors: [Int] = [], total = 0
         for run in runs {
-            let support = try prepared(embedding.embedAll(run.support), distance)
-            let query = try prepared(embedding.embedAll(run.query), distance)
+            let support = try embedding.embedAll(run.support)
+            let query = try embedding.embedAll(run.query)
             let both = try Tensor.concatenate([support, query], dimension: 0)
             let s = support.shape[0]
             let wrong = both.withUnsafeBufferPointer { e in
                 run.answers.indices.filter { q in
-                    nearest(e, width: both.shape[1], query: s + q, support: Array(0..<s)) != run.answers[q]
+                    nearest(e, width: both.shape[1], query: s + q, support: Array(0..<s), distance) != run.answers[q]
                 }.count
             }
             errors.append(wrong)
@@ -107,21 +105,12 @@ public enum OneShot {
         return Result(correct: total - errors.reduce(0, +), tasks: total, errorsPerRun: errors)
     }
 
-    /// Rows as they are compared: L2-normalized for the cosine distance (zero rows stay zero).
-    static func prepared(_ codes: Tensor<Float>, _ distance: Distance) throws -> Tensor<Float> {
-        distance == .cosine ? try codes.rowNormalized() : codes
-    }
-
-    /// Position in `support` of the row nearest row `query` (squared Euclidean, first on ties).
-    static func nearest(_ e: UnsafeBufferPointer<Float>, width: Int, query: Int, support: [Int]) -> Int {
-        var best = 0, bestDistance = Double.infinity
+    /// Position in `support` of the row nearest row `query` (the first on ties).
+    static func nearest(_ e: UnsafeBufferPointer<Float>, width: Int, query: Int, support: [Int], _ distance: DistanceMetric) -> Int {
+        var best = 0, bestScore = -Double.infinity
         for (k, s) in support.enumerated() {
-            var sum = 0.0
-            for j in 0..<width {
-                let d = Double(e[query * width + j]) - Double(e[s * width + j])
-                sum += d * d
-            }
-            if sum < bestDistance { best = k; bestDistance = sum }
+            let score = distance.score(e.baseAddress! + query * width, e.baseAddress! + s * width, count: width)
+            if score > bestScore { best = k; bestScore = score }
         }
         return best
     }
