@@ -84,18 +84,22 @@ final class RetrievalMetricTests: XCTestCase {
     }
 
     /// Integer codes make every score exact, so the symmetric sweep (with
-    /// gathered classes and uneven blocks) must equal the mean of the rows.
+    /// gathered classes, uneven blocks, and tiles of columns cut inside a
+    /// block) must equal the mean of the rows.
     func testSymmetricSweepEqualsRowByRowOnShuffledLabels() throws {
         var generator = RandomGenerator(seed: 7)
-        let n = 61, d = 5
-        let codes = try Tensor<Float>(shape: [n, d], scalars: (0..<n * d).map { _ in Float(Int.random(in: -3...3, using: &generator)) })
-        let labels = try Tensor<Int32>(shape: [n], scalars: (0..<n).map { _ in Int32.random(in: 0..<5, using: &generator) })
-        for metric in DistanceMetric.allCases {
-            let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<n), metric: metric, blockRows: 9)
-            let mean = rows.filter { !$0.isNaN }.reduce(0, +) / Double(rows.filter { !$0.isNaN }.count)
-            var mAP = MeanAveragePrecision(metric: metric)
-            mAP.blockSize = 8
-            XCTAssertEqual(try mAP(codes, labels: labels), mean, accuracy: 1e-12, "\(metric)")
+        for (n, d, classes, blockSizes) in [(61, 5, 5, [8]), (300, 8, 4, [150, 1024])] {
+            let codes = try Tensor<Float>(shape: [n, d], scalars: (0..<n * d).map { _ in Float(Int.random(in: -3...3, using: &generator)) })
+            let labels = try Tensor<Int32>(shape: [n], scalars: (0..<n).map { _ in Int32.random(in: 0..<Int32(classes), using: &generator) })
+            for metric in DistanceMetric.allCases {
+                let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<n), metric: metric, blockRows: 9)
+                let mean = rows.filter { !$0.isNaN }.reduce(0, +) / Double(rows.filter { !$0.isNaN }.count)
+                for blockSize in blockSizes {
+                    var mAP = MeanAveragePrecision(metric: metric)
+                    mAP.blockSize = blockSize
+                    XCTAssertEqual(try mAP(codes, labels: labels), mean, accuracy: 1e-12, "\(metric) n \(n) block \(blockSize)")
+                }
+            }
         }
     }
 

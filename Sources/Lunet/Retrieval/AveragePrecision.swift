@@ -68,9 +68,10 @@ public enum AveragePrecision {
                         pointers.keys[slot] = RankingKey.make(prepared.score(row[j], query, j), j)
                         slot += 1
                     }
-                    RankingKey.sortBestFirst(pointers.keys + pointers.offsets[q], count: slot - pointers.offsets[q])
+                    pointers.sortRelevant(q)
+                    let buckets = pointers.query(q)
                     for j in 0..<n where labels[j] != label {
-                        pointers.countIrrelevant(q, RankingKey.make(prepared.score(row[j], query, j), j))
+                        buckets.countIrrelevant(prepared.score(row[j], query, j), j)
                     }
                 }
             }

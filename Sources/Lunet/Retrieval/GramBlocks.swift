@@ -44,48 +44,47 @@ struct GramBlocks {
         let ldc: Int
         var isDiagonal: Bool { rows == columns }
 
+        /// The products of row `i` with the columns from `j` on.
         @inline(__always)
-        func product(_ i: Int, _ j: Int) -> Float {
-            products[(i - rows.lowerBound) * ldc + (j - columns.lowerBound)]
+        func line(_ i: Int, from j: Int) -> UnsafePointer<Float> {
+            products + (i - rows.lowerBound) * ldc + (j - columns.lowerBound)
         }
 
-        /// Calls `body(i, js, line)` for each row `i`, with the columns `js` of the
-        /// block that pair with it (`j > i`) and `line[j - columns.lowerBound]` the
-        /// product of `i` and `j`; in parallel over rows: `body` may write what belongs to row `i`.
-        func forEachRow(_ body: (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
+        /// Calls `body(i, js)` for each row `i`, with the columns `js` of the
+        /// block that pair with it (`j > i`); in parallel over rows: `body`
+        /// may write what belongs to row `i`.
+        func forEachRow(_ body: (Int, Range<Int>) -> Void) {
             let block = self
-            ParallelLoop.forEach(rows.count, grain: 16) { range in
-                for r in range {
-                    let i = block.rows.lowerBound + r
-                    let start = block.isDiagonal ? i + 1 : block.columns.lowerBound
-                    if start < block.columns.upperBound { body(i, start..<block.columns.upperBound, block.products + r * block.ldc) }
-                }
+            GramBlocks.forEachInterleaved(rows.count) { r in
+                let i = block.rows.lowerBound + r
+                let start = block.isDiagonal ? i + 1 : block.columns.lowerBound
+                if start < block.columns.upperBound { body(i, start..<block.columns.upperBound) }
             }
         }
 
-        /// The same pairs seen from the columns: `body(j, is, line)` with the rows
-        /// `is` (`i < j`) and `line[i - rows.lowerBound]` their products, in
-        /// parallel over columns: `body` may write what belongs to column `j`. The
-        /// block is first transposed into `scratch` (`[ldc, ldc]`) so that each
-        /// column is read in memory order.
-        func forEachColumn(scratch: UnsafeMutablePointer<Float>, _ body: (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
-            let block = self, out = UncheckedSendable(scratch)
-            let tile = 32, (height, width) = (rows.count, columns.count)
-            ParallelLoop.forEach((width + tile - 1) / tile) { tiles in
-                for c0 in stride(from: tiles.lowerBound * tile, to: Swift.min(tiles.upperBound * tile, width), by: tile) {
-                    for r0 in stride(from: 0, to: height, by: tile) {
-                        for c in c0..<Swift.min(c0 + tile, width) {
-                            for r in r0..<Swift.min(r0 + tile, height) { out.value[c * block.ldc + r] = block.products[r * block.ldc + c] }
-                        }
-                    }
-                }
+        /// The same pairs seen from the columns, without transposing the block:
+        /// calls `body(js, is)` for each tile `js` of up to `width` columns
+        /// with the rows `is` that pair with some of them (`i < j`); in
+        /// parallel over tiles: `body` may write what belongs to the tile's columns.
+        func forEachColumnTile(width: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
+            let block = self
+            GramBlocks.forEachInterleaved((columns.count + width - 1) / width) { t in
+                let first = block.columns.lowerBound + t * width
+                let tile = first..<Swift.min(first + width, block.columns.upperBound)
+                let end = block.isDiagonal ? tile.upperBound - 1 : block.rows.upperBound
+                if block.rows.lowerBound < end { body(tile, block.rows.lowerBound..<end) }
             }
-            ParallelLoop.forEach(width, grain: 16) { range in
-                for c in range {
-                    let j = block.columns.lowerBound + c
-                    let end = block.isDiagonal ? j : block.rows.upperBound
-                    if block.rows.lowerBound < end { body(j, block.rows.lowerBound..<end, UnsafePointer(out.value + c * block.ldc)) }
-                }
+        }
+    }
+
+    /// `body(k)` for every `k` in `0..<count`, in parallel, each task taking
+    /// every few items in turn, so that work growing with `k` (the triangle
+    /// of a diagonal block) is shared evenly.
+    static func forEachInterleaved(_ count: Int, _ body: (Int) -> Void) {
+        let stripes = 4 * ParallelLoop.workers
+        ParallelLoop.forEach(Swift.min(stripes, count)) { range in
+            for stripe in range {
+                for k in stride(from: stripe, to: count, by: stripes) { body(k) }
             }
         }
     }
