@@ -34,7 +34,8 @@ enum TrainBenchmark {
         var parameters: [Parameter] { inner.parameters }
         var learningRate: Float { get { inner.learningRate } set { inner.learningRate = newValue } }
         var stepCount: Int { inner.stepCount }
-        var description: String { inner.description }
+        var subject: Subject { inner.subject }
+        var settings: [Subject.Option] { inner.settings }
         func step() throws { seconds += try Stopwatch.seconds { try inner.step() } }
     }
 

@@ -20,40 +20,31 @@ enum CoreBindings {
         },
     ])
 
-    /// The kinds a Lua-side options check may name, as layers declare theirs.
-    static let optionKinds: [String: LayerOption.Kind] = [
+    /// The kinds a Lua-side options check may name, in the declarations' vocabulary.
+    static let optionKinds: [String: OptionKind] = [
         "integer": .seed, "positive integer": .integer(1...Int.max), "non-negative integer": .integer(0...Int.max),
         "number": .number(.finite), "non-negative number": .number(.nonNegative), "positive number": .number(.positive),
-        "probability": .number(.probability), "boolean": .boolean,
+        "probability": .number(.probability), "boolean": .boolean, "string": .string,
     ]
 
-    /// `lunet.checkOptions(options, owner, {key = kind})`: unknown keys and
-    /// values out of their kind's range are errors worded as the bindings'
-    /// (`unknown option 'clases' for models.babenko (did you mean 'classes'?)`);
-    /// returns the options, or an empty table for nil.
+    /// `lunet.checkOptions(options, owner, {key = kind})`: a declaration made
+    /// on the spot for an options table of Lua code, checked as the bindings
+    /// check theirs (`unknown option 'clases' for models.babenko (did you mean
+    /// 'classes'?)`); returns the options, or an empty table for nil.
     static func checkOptions(_ call: LuaCall) throws -> Int32 {
         let owner = try call.string(2)
         guard case .table(let kindTable) = try call.value(3) else { throw call.typeError(3, expected: "table of option kinds") }
-        var kinds: [String: LayerOption.Kind] = [:]
-        for (key, value) in kindTable.fields {
-            guard case .string(let name) = value, let kind = optionKinds[name] else {
+        var options: [OptionDeclaration] = []
+        for key in kindTable.fields.keys.sorted() {
+            guard case .string(let name)? = kindTable.fields[key], let kind = optionKinds[name] else {
                 throw call.argumentError(3, "unknown kind for '\(key)' (known: \(optionKinds.keys.sorted().joined(separator: ", ")))")
             }
-            kinds[key] = kind
+            options.append(OptionDeclaration(key, kind))
         }
         guard call.isNoneOrNil(1) || call.type(at: 1) == LUA_TTABLE else {
             throw LunetError("\(owner): options table expected, got \(call.typeName(at: 1))")
         }
-        let options = try call.options(1, for: owner, allowed: Set(kinds.keys))
-        for key in options.values.keys.sorted() {
-            guard let kind = kinds[key], let value = options.values[key] else { continue }
-            guard let converted = NNBindings.configurationValue(value) else {
-                throw LunetError("option '\(key)' for \(owner): \(NNBindings.withoutArticle(kind.expected)) expected, got \(value.typeName)")
-            }
-            if case .failure(let problem) = LayerOption(key, kind).check(converted) {
-                throw NNBindings.luaError(call, LayerArgumentError(owner: owner, option: key, reason: .problem(problem, got: converted)), position: nil)
-            }
-        }
+        _ = try call.options(1, declaredBy: Declaration(owner, options: options, doc: ""))
         if call.isNoneOrNil(1) { lua_createtable(call.L, 0, 0) } else { lua_pushvalue(call.L, 1) }
         return 1
     }

@@ -11,12 +11,27 @@ public struct LuaFunction: Sendable {
     public let signature: String
     public let doc: String
     public let body: LuaFunctionBody
+    /// The engine declaration whose options this function takes: its errors
+    /// name this function, and help lists its options.
+    public let declaration: Declaration?
 
     public init(_ name: String, _ signature: String, _ doc: String, _ body: @escaping LuaFunctionBody) {
         self.name = name
         self.signature = signature
         self.doc = doc
         self.body = body
+        declaration = nil
+    }
+
+    /// A function whose signature and documentation come from `declaration`:
+    /// `qualifiedName` is how Lua spells it (`optim.Adam`), `leading` the
+    /// arguments before the declared ones (`model`).
+    public init(_ qualifiedName: String, declaration: Declaration, leading: [String] = [], _ body: @escaping LuaFunctionBody) {
+        name = String(qualifiedName.split(whereSeparator: { $0 == "." || $0 == ":" }).last ?? "")
+        signature = declaration.luaSignature(qualifiedName, leading: leading)
+        doc = declaration.luaHelp
+        self.body = body
+        self.declaration = declaration
     }
 }
 

@@ -7,7 +7,7 @@ extension LuaOptions {
     public init(checking table: LuaTable, owner: String, allowed: Set<String>) throws {
         guard table.array.isEmpty else { throw LunetError("options for \(owner) must be named (key = value)") }
         for key in table.fields.keys.sorted() where !allowed.contains(key) {
-            throw LunetError("unknown option '\(key)' for \(owner)" + LuaOptions.suggestion(key, allowed))
+            throw LunetError("unknown option '\(key)' for \(owner)\(LuaOptions.suggestion(key, allowed))")
         }
         self.init(owner: owner, values: table.fields)
     }

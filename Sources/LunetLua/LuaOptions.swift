@@ -43,7 +43,7 @@ public struct LuaOptions {
     static func text(_ value: LuaValue) -> String {
         switch value {
         case .integer(let i): "\(i)"
-        case .number(let d): ConfigurationValue.luaText(d)
+        case .number(let d): ConfigurationValue.numberText(d)
         default: value.typeName
         }
     }
@@ -120,7 +120,7 @@ public struct LuaOptions {
     }
 
     /// A float as Lua's `tostring` shows it (`2.5`, `1.0e+20`, `-nan`).
-    static func format(_ value: Double) -> String { ConfigurationValue.luaText(value) }
+    static func format(_ value: Double) -> String { ConfigurationValue.numberText(value) }
 
     /// ` (did you mean 'lr'?)` when a known key is close to the unknown one.
     static func suggestion(_ key: String, _ allowed: Set<String>) -> String {

@@ -67,7 +67,7 @@ public final class LuaState {
                 call.push(error.message)
                 return LUNET_ERROR_VALUE
             } catch let error as LunetError {
-                call.push(error.message)
+                call.push(error.phrased(by: LuaPhrasing()))
                 return LUNET_ERROR_MESSAGE
             } catch {
                 call.push("\(error)")

@@ -13,7 +13,7 @@ enum ModuleBindings {
 
     static func sequential(_ call: LuaCall, _ method: String) throws -> Sequential {
         let m = try module(call)
-        guard let sequential = m as? Sequential else { throw LunetError("\(m.label): \(method) is only for nn.Sequential") }
+        guard let sequential = m as? Sequential else { throw LunetError("\(subject: m.subject): \(method) is only for nn.Sequential") }
         return sequential
     }
 
@@ -121,7 +121,7 @@ enum ModuleBindings {
     static let metamethods: [LuaFunction] = [
         LuaFunction("__tostring", "tostring(m)", "The layer's description: type, sizes and name.") { call in
             let m = try module(call)
-            call.push((m as? Sequential)?.tree ?? m.label)
+            call.push((m as? Sequential)?.tree ?? LuaPhrasing().subject(m.subject))
             return 1
         },
         LuaFunction("__len", "#model", "The number of layers of an nn.Sequential.") { call in

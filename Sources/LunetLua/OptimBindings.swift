@@ -15,24 +15,15 @@ enum OptimBindings {
     static let metatable = "lunet.Optimizer"
 
     static let module = LuaLibrary(.module("optim"), doc: "Optimizers (PyTorch semantics); :step() also applies the layers' L2 penalties.", functions: [
-        LuaFunction("SGD", "optim.SGD(model, {lr = 0.01, momentum = 0, nesterov = false, weightDecay = 0})", "Stochastic gradient descent, as torch.optim.SGD.") { call in
+        LuaFunction("optim.SGD", declaration: SGD.declaration, leading: ["model"]) { call in
             let model = try call.object(1, Module.self, expected: "nn module")
-            let options = try call.options(2, for: "optim.SGD", allowed: ["lr", "momentum", "nesterov", "weightDecay"])
-            let optimizer = try SGD(module: model, learningRate: options.float("lr", in: .nonNegative, default: 0.01),
-                                    momentum: options.float("momentum", in: .probability, default: 0),
-                                    nesterov: options.boolean("nesterov", default: false),
-                                    weightDecay: options.float("weightDecay", in: .nonNegative, default: 0))
+            let optimizer = try SGD(parameters: model.parameters, options: call.options(2, declaredBy: SGD.declaration))
             call.pushObject(optimizer, metatable: metatable, externalBytes: stateBytes(optimizer, buffers: optimizer.momentum > 0 ? 1 : 0))
             return 1
         },
-        LuaFunction("Adam", "optim.Adam(model, {lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, amsgrad = false, weightDecay = 0})", "Adam, as torch.optim.Adam (amsgrad keeps the maximum of the second moments).") { call in
+        LuaFunction("optim.Adam", declaration: Adam.declaration, leading: ["model"]) { call in
             let model = try call.object(1, Module.self, expected: "nn module")
-            let options = try call.options(2, for: "optim.Adam", allowed: ["lr", "beta1", "beta2", "eps", "amsgrad", "weightDecay"])
-            let optimizer = try Adam(module: model, learningRate: options.float("lr", in: .nonNegative, default: 1e-3),
-                                     beta1: options.float("beta1", in: .probability, default: 0.9),
-                                     beta2: options.float("beta2", in: .probability, default: 0.999),
-                                     epsilon: options.float("eps", in: .nonNegative, default: 1e-8), amsgrad: options.boolean("amsgrad", default: false),
-                                     weightDecay: options.float("weightDecay", in: .nonNegative, default: 0))
+            let optimizer = try Adam(parameters: model.parameters, options: call.options(2, declaredBy: Adam.declaration))
             call.pushObject(optimizer, metatable: metatable, externalBytes: stateBytes(optimizer, buffers: optimizer.amsgrad ? 3 : 2))
             return 1
         },
@@ -68,8 +59,9 @@ enum OptimBindings {
             return 1
         },
     ], metamethods: [
-        LuaFunction("__tostring", "tostring(opt)", "optim.Adam(lr=0.001, ...).") { call in
-            call.push(try optimizer(call).description)
+        LuaFunction("__tostring", "tostring(opt)", "optim.Adam{lr = 0.001, ...}: the optimizer and its settings.") { call in
+            let optimizer = try optimizer(call)
+            call.push(LuaPhrasing().subject(Subject(optimizer.subject.declaration, detail: .options(optimizer.settings))))
             return 1
         },
     ])

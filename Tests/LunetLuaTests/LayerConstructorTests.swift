@@ -17,7 +17,7 @@ final class LayerConstructorTests: LuaTestCase {
     func testWrongTypesAndMissingArguments() {
         assertError("nn.Linear(2)", "test:1: bad argument #2 to 'Linear' (integer expected, got no value)")
         assertError("nn.Linear(2, 3, {bias = 1})", "test:1: option 'bias' for nn.Linear: boolean expected, got 1")
-        assertError("nn.Linear(2, 3, {init = 'xavier'})", "test:1: option 'init' for nn.Linear: one of 'glorot', 'he' expected, got 'xavier'")
+        assertError("nn.Linear(2, 3, {init = 'xavier'})", "test:1: nn.Linear: init must be one of 'glorot', 'he', got 'xavier'")
         assertError("nn.Linear(2, 3, {seed = 1.5})", "test:1: option 'seed' for nn.Linear: integer expected, got 1.5")
         assertError("nn.Linear(2, 3, {l2 = print})", "test:1: option 'l2' for nn.Linear: number expected, got function")
         assertError("nn.ReLU(3)", "test:1: bad argument #1 to 'ReLU' (options table expected, got number)")
@@ -33,10 +33,15 @@ final class LayerConstructorTests: LuaTestCase {
 
     func testHelpPrintsTheDeclaration() throws {
         XCTAssertEqual(try eval("lunet.doc(nn.BatchNorm1d)"), ["""
-            nn.BatchNorm1d(size[, {momentum=0.1, eps=1e-05}])
-              Batch normalization of [batch, n] (PyTorch semantics: batch statistics in training, running ones in evaluation). \
-            Ranges: size >= 1, momentum in [0, 1], eps > 0.
+            nn.BatchNorm1d(size[, {momentum=0.1, eps=1e-5}])
+              Batch normalization of [batch, n] (PyTorch semantics: batch statistics in training, running ones in evaluation).
+                Ranges: size >= 1, momentum in [0, 1], eps > 0.
             """])
+        XCTAssertEqual(try eval("lunet.doc(nn.Linear):match('^[^\\n]*')"), ["nn.Linear(in, out[, {bias=true, init='glorot'|'he', seed=, l2=0}])"])
+        XCTAssertEqual(try eval("lunet.doc(nn.Dropout):match('^[^\\n]*')"), ["nn.Dropout([p=0.5][, {seed=}])"])
+        XCTAssertEqual(try eval("lunet.doc(nn.MaxPool2d):match('^[^\\n]*')"), ["nn.MaxPool2d(kernel[, {stride=kernel, padding='valid'|'same'}])"])
+        XCTAssertEqual(try eval("lunet.doc(nn.L2Normalize):match('^[^\\n]*')"), ["nn.L2Normalize([{eps=1e-12}])"])
+        XCTAssertEqual(try eval("lunet.doc(nn.ReLU):match('^[^\\n]*')"), ["nn.ReLU()"])
         // Every declared layer is a constructor in nn, and builds with its required arguments.
         XCTAssertEqual(try eval("""
             (function()

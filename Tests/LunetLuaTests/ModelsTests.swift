@@ -49,6 +49,6 @@ final class ModelsTests: LuaTestCase {
         assertError("require('lunet.models').koch{l2 = -1}", "test:1: models.koch: l2 must be a non-negative number, got -1")
         assertError("require('lunet.models').koch{size = 'x'}", "test:1: option 'size' for models.koch: integer expected, got 'x'")
         assertError("lunet.checkOptions({}, 'f', {a = 'colour'})",
-                    "bad argument #3 to '?' (unknown kind for 'a' (known: boolean, integer, non-negative integer, non-negative number, number, positive integer, positive number, probability))")
+                    "bad argument #3 to '?' (unknown kind for 'a' (known: boolean, integer, non-negative integer, non-negative number, number, positive integer, positive number, probability, string))")
     }
 }

@@ -23,6 +23,6 @@ final class OptionRangeTests: LuaTestCase {
         assertError("optim.Adam(m, {beta2 = -0.1})", "test:1: optim.Adam: beta2 must be in [0, 1), got -0.1")
         assertError("optim.Adam(m, {eps = -1e-9})", "test:1: optim.Adam: eps must be a non-negative number, got -1e-09")
         assertError("optim.Adam(m, {weightDecay = 0 / 0})", "test:1: optim.Adam: weightDecay must be a non-negative number, got -nan")
-        XCTAssertEqual(try eval("optim.SGD(m, {lr = 0, momentum = 0.9})"), ["optim.SGD(lr=0.0, momentum=0.9, nesterov=false, weightDecay=0.0)"])
+        XCTAssertEqual(try eval("optim.SGD(m, {lr = 0, momentum = 0.9})"), ["optim.SGD{lr = 0, momentum = 0.9, nesterov = false, weightDecay = 0}"])
     }
 }

@@ -32,7 +32,7 @@ enum FiniteDifference {
                 return try evaluate(x)
             }
         }
-        compare(dx.scalars, numericInput, tolerance, "\(module.label) input", file: file, line: line)
+        compare(dx.scalars, numericInput, tolerance, "\(module.description) input", file: file, line: line)
         for parameter in module.parameters {
             let analytic = parameter.gradient.scalars
             let numeric = try (0..<parameter.value.count).map { i -> Double in
@@ -43,7 +43,7 @@ enum FiniteDifference {
                     return try evaluate(input)
                 }
             }
-            compare(analytic, numeric, tolerance, "\(module.label) \(parameter.name)", file: file, line: line)
+            compare(analytic, numeric, tolerance, "\(module.description) \(parameter.name)", file: file, line: line)
         }
     }
 

@@ -84,7 +84,7 @@ final class NeighborSearchTests: XCTestCase {
         XCTAssertEqual(codes["fc"]?.shape, [5, 3])
         for (a, b) in zip(codes["fc"]!.scalars, expected.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
         XCTAssertThrowsError(try NeuralCodes.extract(net, from: dataset, layers: ["fc9"])) {
-            XCTAssertEqual("\($0)", "nn.Sequential: no layer named 'fc9' (named layers: code, fc)")
+            XCTAssertEqual("\($0)", "Sequential: no layer named 'fc9' (named layers: code, fc)")
         }
     }
 }

@@ -56,16 +56,16 @@ final class OptimizerTests: XCTestCase {
         p.value = try Tensor.zeros([3])
         p.gradient = try Tensor.zeros([3])
         XCTAssertThrowsError(try optimizer.step()) {
-            XCTAssertEqual("\($0)", "optim.Adam: 'weight' has 3 values, 2 when the optimizer was made; make a new optimizer")
+            XCTAssertEqual("\($0)", "Adam: 'weight' has 3 values, 2 when the optimizer was made; make a new optimizer")
         }
     }
 
     func testRejectsInvalidSettings() {
         XCTAssertThrowsError(try SGD(parameters: [], nesterov: true)) {
-            XCTAssertEqual("\($0)", "optim.SGD: nesterov needs a momentum above 0")
+            XCTAssertEqual("\($0)", "SGD: nesterov needs a momentum above 0")
         }
         XCTAssertThrowsError(try Adam(parameters: [], beta1: 1)) {
-            XCTAssertEqual("\($0)", "optim.Adam: beta1 must be in [0, 1), got 1.0")
+            XCTAssertEqual("\($0)", "Adam: beta1 must be in [0, 1), got 1.0")
         }
     }
 

@@ -54,7 +54,7 @@ final class SequentialTests: XCTestCase {
         let skipping = try check("linear", { Sequential([try Linear(8, 4, seed: 2), ReLU(), try Linear(4, 3, seed: 3)]) }, [5, 8])
         let x = try Tensor<Float>.randn([5, 8], seed: 3)
         XCTAssertThrowsError(try skipping.layers[0].accumulateParameterGradients(x, try Tensor<Float>.zeros([5, 3]))) {
-            XCTAssertEqual(($0 as? LunetError)?.message, "nn.Linear(8 -> 4): gradOutput has shape 5x3, expected 5x4")
+            XCTAssertEqual(($0 as? LunetError)?.message, "Linear(8 -> 4): gradOutput has shape 5x3, expected 5x4")
         }
     }
 
@@ -82,7 +82,7 @@ final class SequentialTests: XCTestCase {
         let fc6 = try net.layers[5].forward(codes["code5"]!)
         XCTAssertTrue(codes["fc6"]!.isIdentical(to: fc6))
         XCTAssertThrowsError(try net.outputs(x, names: ["fc9"])) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "nn.Sequential: no layer named 'fc9' (named layers: code5, fc6)")
+            XCTAssertEqual((error as? LunetError)?.message, "Sequential: no layer named 'fc9' (named layers: code5, fc6)")
         }
     }
 
@@ -90,11 +90,11 @@ final class SequentialTests: XCTestCase {
         let fc6 = try Linear(9216, 2048)
         fc6.name = "fc6"
         XCTAssertThrowsError(try fc6.forward(try .zeros([2, 4096]))) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "nn.Linear(9216 -> 2048) 'fc6': input has 4096 features")
+            XCTAssertEqual((error as? LunetError)?.message, "Linear(9216 -> 2048) 'fc6': input has 4096 features")
         }
         let conv = try Conv2d(3, 96, kernel: Size2D(square: 4), padding: .same)
         XCTAssertThrowsError(try conv.forward(try .zeros([2, 1, 8, 8]))) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "nn.Conv2d(3 -> 96, 4x4, same): input has 1 channels")
+            XCTAssertEqual((error as? LunetError)?.message, "Conv2d(3 -> 96, 4x4, same): input has 1 channels")
         }
     }
 
@@ -129,7 +129,7 @@ final class SequentialTests: XCTestCase {
             XCTAssertTrue((error as? LunetError)?.message.hasPrefix("unknown layer type 'Conv3d' (known: BatchNorm1d") ?? false)
         }
         XCTAssertThrowsError(try ModuleFactory.make(typeName: "Linear", configuration: ["in": .int(3)], children: [])) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "nn.Linear configuration: missing 'out'")
+            XCTAssertEqual((error as? LunetError)?.message, "Linear configuration: missing 'out'")
         }
     }
 

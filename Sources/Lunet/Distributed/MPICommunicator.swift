@@ -10,7 +10,8 @@ public final class MPICommunicator: Communicator {
     init() throws {
         var message = [CChar](repeating: 0, count: 512)
         guard lunet_mpi_start(&message, message.count) == 0 else {
-            throw LunetError("dist: " + String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw LunetError("dist: \(reason)")
         }
         rank = Int(lunet_mpi_rank())
         size = Int(lunet_mpi_size())

@@ -28,7 +28,7 @@ public enum ModelFile {
         var tensors: [(name: String, tensor: AnyTensor)] = []
         for (name, value) in namedTensors(of: module) {
             guard !tensors.contains(where: { $0.name == name }) else {
-                throw LunetError("cannot save \(module.label): two tensors would be named '\(name)'; rename a layer with :named()")
+                throw LunetError("cannot save \(subject: module.subject): two tensors would be named '\(name)'; rename a layer with :named()")
             }
             tensors.append((name, .float(value)))
         }

@@ -49,7 +49,7 @@ public final class BatchNorm: Module {
 
     public override var typeName: String { "BatchNorm\(spatialDimensions)d" }
 
-    public override var description: String { "\(typeName)(\(featureCount))" }
+    public override var detail: String? { "\(featureCount)" }
 
     public override var parameters: [Parameter] { [weight, bias] }
 
@@ -59,12 +59,12 @@ public final class BatchNorm: Module {
 
     public override func setBuffer(_ name: String, _ value: Tensor<Float>) throws {
         guard value.shape == [featureCount] else {
-            throw LunetError("\(label): buffer '\(name)' must have shape \(featureCount), got \(formatShape(value.shape))")
+            throw LunetError("\(subject: subject): buffer '\(name)' must have shape \(featureCount), got \(formatShape(value.shape))")
         }
         switch name {
         case "running_mean": runningMean = value
         case "running_var": runningVariance = value
-        default: throw LunetError("\(label) has no buffer '\(name)'")
+        default: throw LunetError("\(subject: subject) has no buffer '\(name)'")
         }
     }
 

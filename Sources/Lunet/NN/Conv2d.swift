@@ -68,12 +68,12 @@ public final class Conv2d: Module {
         super.init()
     }
 
-    public override var description: String {
-        var text = "Conv2d(\(inputChannels) -> \(outputChannels), \(kernel.text)"
+    public override var detail: String? {
+        var text = "\(inputChannels) -> \(outputChannels), \(kernel.text)"
         if stride != Size2D(square: 1) { text += ", stride \(stride.height == stride.width ? "\(stride.height)" : stride.text)" }
         if padding != .valid { text += ", \(padding.text)" }
         if bias == nil { text += ", no bias" }
-        return text + ")"
+        return text
     }
 
     /// How this layer computes inputs of `inputShape` `[batch, in, h, w]`:

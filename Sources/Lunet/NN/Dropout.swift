@@ -28,7 +28,7 @@ public final class Dropout: Module {
         generator = RandomGenerator(seed: seed)
     }
 
-    public override var description: String { "Dropout(\(probability))" }  // Float prints 0.2, not 0.20000000298023224
+    public override var detail: String? { "\(probability)" }  // Float prints 0.2, not 0.20000000298023224
 
     public override var configuration: [String: ConfigurationValue] { ["p": .double(Double(probability))] }
 

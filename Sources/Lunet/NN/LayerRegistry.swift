@@ -8,6 +8,7 @@ public enum LayerRegistry {
         ReLU.declaration, Sigmoid.declaration, Tanh.declaration, Flatten.declaration, L2Normalize.declaration,
     ]
 
+    /// Every declaration of the engine that names a module: the layers and containers.
     public static func declaration(named typeName: String) -> LayerDeclaration? {
         declarations.first { $0.typeName == typeName }
     }

@@ -1,20 +1,20 @@
 // Each layer's constructor arguments, ranges and defaults, declared once
 // (see `LayerDeclaration`). The ranges here are what Lua and model files may give.
 
-extension LayerOption {
+extension OptionDeclaration {
     /// Options every weighted layer takes.
     static let weightOptions = [
-        LayerOption("bias", .boolean, default: .bool(true)),
-        LayerOption("init", .choice(WeightInitializer.allCases.map(\.rawValue)), default: .string(WeightInitializer.glorot.rawValue)),
-        LayerOption("seed", .seed),
-        LayerOption("l2", .number(.nonNegative), default: .double(0)),
+        OptionDeclaration("bias", .boolean, default: .bool(true)),
+        OptionDeclaration("init", .choice(WeightInitializer.allCases.map(\.rawValue)), default: .string(WeightInitializer.glorot.rawValue)),
+        OptionDeclaration("seed", .seed),
+        OptionDeclaration("l2", .number(.nonNegative), default: .double(0)),
     ]
 }
 
 extension Linear {
     public static let declaration = LayerDeclaration(
         "Linear", positional: ["in", "out"],
-        options: [LayerOption("in", .integer(1...(1 << 40))), LayerOption("out", .integer(1...(1 << 40)))] + LayerOption.weightOptions,
+        options: [OptionDeclaration("in", .integer(1...(1 << 40))), OptionDeclaration("out", .integer(1...(1 << 40)))] + OptionDeclaration.weightOptions,
         doc: "Fully connected layer y = x W^T + b on [batch, in]; weight [out, in] Glorot-uniform, bias zero."
     ) { a in
         try Linear(a.int("in"), a.int("out"), bias: a.bool("bias"), initializer: a.initializer(), l2: a.float("l2"), seed: a.seed())
@@ -24,9 +24,9 @@ extension Linear {
 extension Conv2d {
     public static let declaration = LayerDeclaration(
         "Conv2d", positional: ["in", "out", "kernel"],
-        options: [LayerOption("in", .integer(1...(1 << 24))), LayerOption("out", .integer(1...(1 << 24))), LayerOption("kernel", .size),
-                  LayerOption("stride", .size, default: .int(1)), LayerOption("padding", .padding(explicit: true), default: .string("valid"))]
-            + LayerOption.weightOptions,
+        options: [OptionDeclaration("in", .integer(1...(1 << 24))), OptionDeclaration("out", .integer(1...(1 << 24))), OptionDeclaration("kernel", .size),
+                  OptionDeclaration("stride", .size, default: .int(1)), OptionDeclaration("padding", .padding(explicit: true), default: .string("valid"))]
+            + OptionDeclaration.weightOptions,
         doc: "2-d convolution on [batch, in, h, w]; kernel and stride are numbers or {h, w}; 'same' pads as Keras (extra at bottom/right)."
     ) { a in
         try Conv2d(a.int("in"), a.int("out"), kernel: a.size("kernel") ?? Size2D(square: 1), stride: a.size("stride") ?? Size2D(square: 1),
@@ -37,8 +37,8 @@ extension Conv2d {
 extension MaxPool2d {
     public static let declaration = LayerDeclaration(
         "MaxPool2d", positional: ["kernel"],
-        options: [LayerOption("kernel", .size), LayerOption("stride", .size, defaultText: "kernel"),
-                  LayerOption("padding", .padding(explicit: false), default: .string("valid"))],
+        options: [OptionDeclaration("kernel", .size), OptionDeclaration("stride", .size, defaultText: "kernel"),
+                  OptionDeclaration("padding", .padding(explicit: false), default: .string("valid"))],
         doc: "2-d max pooling; 'same' gives ceil(in/stride) outputs (Keras), padded cells never win."
     ) { a in
         try MaxPool2d(kernel: a.size("kernel") ?? Size2D(square: 1), stride: a.size("stride"), padding: a.padding())
@@ -49,8 +49,8 @@ extension BatchNorm {
     static func declaration(dimensions: Int, doc: String) -> LayerDeclaration {
         LayerDeclaration(
             "BatchNorm\(dimensions)d", positional: ["size"],
-            options: [LayerOption("size", .integer(1...Int.max)), LayerOption("momentum", .number(.unit), default: .double(0.1)),
-                      LayerOption("eps", .number(.positive), default: .double(1e-5))],
+            options: [OptionDeclaration("size", .integer(1...Int.max)), OptionDeclaration("momentum", .number(.unit), default: .double(0.1)),
+                      OptionDeclaration("eps", .number(.positive), default: .double(1e-5))],
             doc: doc
         ) { a in
             try BatchNorm(a.int("size"), spatialDimensions: dimensions, momentum: a.float("momentum"), epsilon: a.float("eps"))
@@ -64,7 +64,7 @@ extension BatchNorm {
 extension Dropout {
     public static let declaration = LayerDeclaration(
         "Dropout", positional: ["p"],
-        options: [LayerOption("p", .number(.probability), default: .double(0.5)), LayerOption("seed", .seed)],
+        options: [OptionDeclaration("p", .number(.probability), default: .double(0.5)), OptionDeclaration("seed", .seed)],
         doc: "Inverted dropout: zeroes with probability p and scales by 1/(1-p) in training; identity in evaluation."
     ) { a in
         try Dropout(a.float("p"), seed: a.seed())
@@ -73,7 +73,7 @@ extension Dropout {
 
 extension L2Normalize {
     public static let declaration = LayerDeclaration(
-        "L2Normalize", options: [LayerOption("eps", .number(.positive), default: .double(1e-12))],
+        "L2Normalize", options: [OptionDeclaration("eps", .number(.positive), default: .double(1e-12))],
         doc: "Divides each row by its Euclidean norm (at least eps)."
     ) { a in
         L2Normalize(epsilon: try a.float("eps"))

@@ -30,7 +30,7 @@ public final class Linear: Module {
         super.init()
     }
 
-    public override var description: String { "Linear(\(inputSize) -> \(outputSize))" }
+    public override var detail: String? { "\(inputSize) -> \(outputSize)" }
 
     public override var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 

@@ -32,11 +32,11 @@ public final class MaxPool2d: Module {
         super.init()
     }
 
-    public override var description: String {
-        var text = "MaxPool2d(\(kernel.text)"
+    public override var detail: String? {
+        var text = kernel.text
         if stride != kernel { text += ", stride \(stride.height == stride.width ? "\(stride.height)" : stride.text)" }
         if padding != .valid { text += ", \(padding.text)" }
-        return text + ")"
+        return text
     }
 
     public override var configuration: [String: ConfigurationValue] {

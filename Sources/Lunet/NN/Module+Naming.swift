@@ -19,7 +19,7 @@ extension Module {
             let prefix = Self.key(of: child, at: index) + "."
             if key.hasPrefix(prefix) { return try child.setNamedBuffer(String(key.dropFirst(prefix.count)), value) }
         }
-        throw LunetError("\(label) has no buffer '\(key)'")
+        throw LunetError("\(subject: subject) has no buffer '\(key)'")
     }
 
     /// The key of a child: its name, else its 1-based position.

@@ -15,26 +15,30 @@ open class Module {
 
     public init() {}
 
-    /// `nn.Linear(9216 -> 2048)`: type and sizes, used in messages and summaries.
-    open var description: String { typeName }
+    /// What tells this layer from others of its type: `9216 -> 2048` for a
+    /// Linear layer; nil when the type says it all.
+    open var detail: String? { nil }
 
-    /// The Lua constructor name: `Linear`, `Conv2d`.
+    /// `Linear(9216 -> 2048)`: type and sizes, used in summaries.
+    public var description: String { typeName + (detail.map { "(\($0))" } ?? "") }
+
+    /// The constructor name: `Linear`, `Conv2d`.
     open var typeName: String { String(describing: type(of: self)) }
 
-    /// `nn.Linear(9216 -> 2048) 'fc6'`, the prefix of this layer's error messages.
-    public var label: String {
-        "nn.\(description)" + (name.map { " '\($0)'" } ?? "")
+    /// This layer in error messages: `Linear(9216 -> 2048) 'fc6'` (Lua says `nn.Linear(...)`).
+    public var subject: Subject {
+        Subject(typeName, detail: detail.map { .text($0) }, name: name)
     }
 
     open func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
-        throw LunetError("\(label): forward is not implemented")
+        throw LunetError("\(subject: subject): forward is not implemented")
     }
 
     /// Returns the gradient with respect to `input` and adds the parameter
     /// gradients to `Parameter.gradient`. `input` is the one given to the last
     /// `forward`; layers may use what that call cached.
     open func backward(_ input: Tensor<Float>, _ gradOutput: Tensor<Float>) throws -> Tensor<Float> {
-        throw LunetError("\(label): backward is not implemented")
+        throw LunetError("\(subject: subject): backward is not implemented")
     }
 
     /// `backward` for a caller that hands `gradOutput` over: the layer may write
@@ -65,7 +69,7 @@ open class Module {
 
     /// Replaces a buffer's value when a model is loaded.
     open func setBuffer(_ name: String, _ value: Tensor<Float>) throws {
-        throw LunetError("\(label) has no buffer '\(name)'")
+        throw LunetError("\(subject: subject) has no buffer '\(name)'")
     }
 
     /// The constructor arguments that rebuild this layer (saved as JSON in model files).
@@ -88,17 +92,7 @@ open class Module {
     }
 
     /// The error this layer raises for a wrong input.
-    public func inputError(_ detail: String) -> LunetError {
-        LunetError("\(label): \(detail)")
+    public func inputError(_ detail: LunetError.Message) -> LunetError {
+        LunetError(facts: [.subject(subject), .text(": ")] + detail.facts)
     }
-}
-
-/// A JSON-representable constructor argument of a layer.
-public indirect enum ConfigurationValue: Equatable, Sendable {
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case bool(Bool)
-    case list([ConfigurationValue])
-    case object([String: ConfigurationValue])
 }

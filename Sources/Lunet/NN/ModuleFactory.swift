@@ -14,16 +14,12 @@ public enum ModuleFactory {
     public static func make(typeName: String, configuration: [String: ConfigurationValue],
                             children: [Module]) throws -> Module {
         if typeName != "Sequential", !children.isEmpty {
-            throw LunetError("nn.\(typeName) cannot have children (model file lists \(children.count))")
+            throw LunetError("\(subject: Subject(typeName)) cannot have children (model file lists \(children.count))")
         }
         if typeName == "Sequential" { return Sequential(children) }
         guard let declaration = LayerRegistry.declaration(named: typeName) else {
             throw LunetError("unknown layer type '\(typeName)' (known: \(typeNames.joined(separator: ", ")))")
         }
-        do {
-            return try declaration.make(try declaration.arguments(configuration))
-        } catch let error as LayerArgumentError {
-            throw LunetError(error.configurationMessage)
-        }
+        return try declaration.make(configuration, context: .configuration)
     }
 }

@@ -46,12 +46,12 @@ public enum Padding: Equatable, Sendable {
         }
     }
 
-    init(configuration value: ConfigurationValue, owner: String) throws {
+    init(configuration value: ConfigurationValue, owner: Subject) throws {
         switch value {
         case .string("valid"): self = .valid
         case .string("same"): self = .same
         case .int(let n) where n >= 0: self = .explicit(n)
-        default: throw LunetError("\(owner) configuration: padding must be 'valid', 'same' or a non-negative number")
+        default: throw LunetError("\(subject: owner) configuration: padding must be 'valid', 'same' or a non-negative number")
         }
     }
 }

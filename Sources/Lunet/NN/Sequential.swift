@@ -9,6 +9,9 @@
 /// local dx = net:backward(x, tensor.ones({5, 2}))
 /// ```
 public final class Sequential: Module {
+    /// Its constructor, for errors and help: a list of layers, no options.
+    public static let declaration = Declaration("Sequential", doc: "A container running its layers in order.")
+
     public private(set) var layers: [Module]
     /// Input of the last forward (weakly: the caller owns it; a nested
     /// container must not keep its parent's activation alive) and the output of each child.
@@ -33,7 +36,7 @@ public final class Sequential: Module {
     /// cannot hold itself, directly or through another container.
     public func add(_ layer: Module) throws {
         guard !layer.allModules.contains(where: { $0 === self }) else {
-            throw LunetError("\(label): cannot add a container to itself")
+            throw LunetError("\(subject: subject): cannot add a container to itself")
         }
         layer.setTraining(isTraining)
         layers.append(layer)
@@ -112,10 +115,10 @@ public final class Sequential: Module {
         let sameInput = cachedInput === input.storage && cachedInputShape == input.shape
         if !sameInput || cachedOutputs.count != layers.count {
             if allModules.contains(where: \.isTraining) {
-                throw LunetError("\(label): in training mode, backward "
-                    + (sameInput ? "runs once per forward and this forward's backward already ran"
-                                 : "needs the input of the last forward, and this is another input")
-                    + "; run forward on it first (recomputing it here would redraw dropout masks and move batch-norm statistics)")
+                let rule = sameInput ? "runs once per forward and this forward's backward already ran"
+                                     : "needs the input of the last forward, and this is another input"
+                throw LunetError("\(subject: subject): in training mode, backward \(rule); run forward on it first "
+                    + "(recomputing it here would redraw dropout masks and move batch-norm statistics)")
             }
             _ = try forward(input)
         }
@@ -152,7 +155,8 @@ public final class Sequential: Module {
         let known = Set(allModules.compactMap(\.name))
         for name in names where !known.contains(name) {
             let list = allModules.compactMap(\.name)
-            throw LunetError("\(label): no layer named '\(name)'" + (list.isEmpty ? " (no layer has a name)" : " (named layers: \(list.joined(separator: ", ")))"))
+            let known = list.isEmpty ? "no layer has a name" : "named layers: \(list.joined(separator: ", "))"
+            throw LunetError("\(subject: subject): no layer named '\(name)' (\(known))")
         }
         var found: [String: Tensor<Float>] = [:]
         _ = try tapped(input, wanted: &wanted, found: &found)

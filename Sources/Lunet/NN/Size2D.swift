@@ -24,16 +24,16 @@ public struct Size2D: Equatable, Sendable {
         height == width ? .int(height) : .list([.int(height), .int(width)])
     }
 
-    init(configuration value: ConfigurationValue, key: String, owner: String) throws {
+    init(configuration value: ConfigurationValue, key: String, owner: Subject) throws {
         switch value {
         case .int(let n): self.init(square: n)
         case .list(let items):
             guard items.count == 2, case .int(let h) = items[0], case .int(let w) = items[1] else {
-                throw LunetError("\(owner) configuration: '\(key)' must be a number or a pair of numbers")
+                throw LunetError("\(subject: owner) configuration: '\(key)' must be a number or a pair of numbers")
             }
             self.init(h, w)
         default:
-            throw LunetError("\(owner) configuration: '\(key)' must be a number or a pair of numbers")
+            throw LunetError("\(subject: owner) configuration: '\(key)' must be a number or a pair of numbers")
         }
     }
 

@@ -8,10 +8,20 @@ import Foundation
 ///     vhat = amsgrad ? (vmax = max(vmax, v)) : v
 ///     w -= lr / (1 - beta1^t) * m / (sqrt(vhat) / sqrt(1 - beta2^t) + eps)
 ///
-/// ```lua
-/// local opt = optim.Adam(net, {lr = 1e-4, amsgrad = true})
+/// ```swift
+/// let opt = try Adam(module: net, learningRate: 1e-4, amsgrad: true)
 /// ```
 public final class Adam: Optimizer {
+    /// Its options, their ranges and defaults: the one place they are checked.
+    public static let declaration = Declaration("Adam", options: [
+        OptionDeclaration("lr", .number(.nonNegative), default: .double(1e-3), doc: "learning rate"),
+        OptionDeclaration("beta1", .number(.probability), default: .double(0.9), doc: "decay of the first moments"),
+        OptionDeclaration("beta2", .number(.probability), default: .double(0.999), doc: "decay of the second moments"),
+        OptionDeclaration("eps", .number(.nonNegative), default: .double(1e-8), doc: "added to the denominator"),
+        OptionDeclaration("amsgrad", .boolean, default: .bool(false), doc: "keep the maximum of the second moments (AMSGrad)"),
+        OptionDeclaration("weightDecay", .number(.nonNegative), default: .double(0), doc: "L2 penalty added to the gradient, as PyTorch's weight_decay"),
+    ], doc: "Adam, as torch.optim.Adam (amsgrad keeps the maximum of the second moments).")
+
     public let parameters: [Parameter]
     public var learningRate: Float
     public let beta1: Float
@@ -29,25 +39,28 @@ public final class Adam: Optimizer {
     private let secondMoments: [TensorStorage<Float>]
     private let maxSecondMoments: [TensorStorage<Float>]
 
-    public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, amsgrad: Bool = false, weightDecay: Float = 0) throws {
-        guard learningRate >= 0 else { throw LunetError("optim.Adam: lr must be >= 0, got \(learningRate)") }
-        guard (0..<1).contains(beta1) else { throw LunetError("optim.Adam: beta1 must be in [0, 1), got \(beta1)") }
-        guard (0..<1).contains(beta2) else { throw LunetError("optim.Adam: beta2 must be in [0, 1), got \(beta2)") }
-        guard epsilon >= 0 else { throw LunetError("optim.Adam: eps must be >= 0, got \(epsilon)") }
-        guard weightDecay >= 0 else { throw LunetError("optim.Adam: weightDecay must be >= 0, got \(weightDecay)") }
+    /// Options checked by `declaration`.
+    public init(parameters: [Parameter], options: OptionValues) throws {
         self.parameters = parameters
         stateCounts = parameters.map(\.value.count)
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.amsgrad = amsgrad
-        self.weightDecay = weightDecay
+        learningRate = try options.float("lr")
+        beta1 = try options.float("beta1")
+        beta2 = try options.float("beta2")
+        epsilon = try options.float("eps")
+        amsgrad = try options.bool("amsgrad")
+        weightDecay = try options.float("weightDecay")
         func zeros() throws -> [TensorStorage<Float>] { try parameters.map { try TensorStorage(repeating: 0, count: $0.value.count) } }
         firstMoments = try zeros()
         secondMoments = try zeros()
         maxSecondMoments = amsgrad ? try zeros() : []
+    }
+
+    public convenience init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                            epsilon: Float = 1e-8, amsgrad: Bool = false, weightDecay: Float = 0) throws {
+        try self.init(parameters: parameters, options: Self.declaration.check(configuration: [
+            "lr": .double(Double(learningRate)), "beta1": .double(Double(beta1)), "beta2": .double(Double(beta2)),
+            "eps": .double(Double(epsilon)), "amsgrad": .bool(amsgrad), "weightDecay": .double(Double(weightDecay)),
+        ]))
     }
 
     public convenience init(module: Module, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
@@ -56,12 +69,15 @@ public final class Adam: Optimizer {
                       epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay)
     }
 
-    public var description: String {
-        "optim.Adam(lr=\(learningRate), beta1=\(beta1), beta2=\(beta2), eps=\(epsilon), amsgrad=\(amsgrad), weightDecay=\(weightDecay))"
+    public var subject: Subject { Self.declaration.subject }
+
+    public var settings: [Subject.Option] {
+        [.init("lr", .number(learningRate)), .init("beta1", .number(beta1)), .init("beta2", .number(beta2)),
+         .init("eps", .number(epsilon)), .init("amsgrad", .bool(amsgrad)), .init("weightDecay", .number(weightDecay))]
     }
 
     public func step() throws {
-        try checkSizes("optim.Adam", stateCounts: stateCounts)
+        try checkSizes(stateCounts: stateCounts)
         stepCount += 1
         // Bias corrections in Double, as PyTorch computes them in Python floats.
         let t = Double(stepCount)

@@ -7,18 +7,20 @@
 /// `Parameter.gradient`); `penalty` returns the value, to add to a reported
 /// loss as Keras does.
 ///
-/// ```lua
-/// local opt = optim.Adam(net, {lr = 1e-4, amsgrad = true})
-/// opt:zeroGrad(); net:backward(x, criterion:backward(net:forward(x), y)); opt:step()
-/// print(loss + opt:penalty())
+/// ```swift
+/// let opt = try Adam(module: net, learningRate: 1e-4, amsgrad: true)
+/// opt.zeroGrad(); _ = try net.backward(x, try loss.gradient([net.forward(x)], labels: y)[0]); try opt.step()
+/// print(value + opt.penalty())
 /// ```
 public protocol Optimizer: AnyObject {
     var parameters: [Parameter] { get }
     var learningRate: Float { get set }
     /// Steps taken so far.
     var stepCount: Int { get }
-    /// `optim.Adam(lr=0.001, ...)`, for printing.
-    var description: String { get }
+    /// The optimizer, as messages name it.
+    var subject: Subject { get }
+    /// Its settings now (the learning rate may have changed), for printing.
+    var settings: [Subject.Option] { get }
     /// Applies one update from the current gradients.
     func step() throws
 }
@@ -37,13 +39,13 @@ extension Optimizer {
     /// Checks that gradients and state buffers (`stateCounts`, sizes at
     /// creation) still match the values, which may have been replaced, before
     /// the unchecked update loops.
-    func checkSizes(_ owner: String, stateCounts: [Int]) throws {
+    func checkSizes(stateCounts: [Int]) throws {
         for (parameter, stateCount) in zip(parameters, stateCounts) {
             guard parameter.gradient.shape == parameter.value.shape else {
-                throw LunetError("\(owner): gradient of '\(parameter.name)' has shape \(formatShape(parameter.gradient.shape)), its value \(formatShape(parameter.value.shape))")
+                throw LunetError("\(subject: subject): gradient of '\(parameter.name)' has shape \(formatShape(parameter.gradient.shape)), its value \(formatShape(parameter.value.shape))")
             }
             guard parameter.value.count == stateCount else {
-                throw LunetError("\(owner): '\(parameter.name)' has \(parameter.value.count) values, \(stateCount) when the optimizer was made; make a new optimizer")
+                throw LunetError("\(subject: subject): '\(parameter.name)' has \(parameter.value.count) values, \(stateCount) when the optimizer was made; make a new optimizer")
             }
         }
     }

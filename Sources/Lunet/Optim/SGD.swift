@@ -4,10 +4,18 @@
 ///     b = g on the first step, then momentum * b + g
 ///     w -= lr * (nesterov ? g + momentum * b : b)      (plain g without momentum)
 ///
-/// ```lua
-/// local opt = optim.SGD(net, {lr = 0.01, momentum = 0.9, nesterov = true})
+/// ```swift
+/// let opt = try SGD(module: net, learningRate: 0.01, momentum: 0.9, nesterov: true)
 /// ```
 public final class SGD: Optimizer {
+    /// Its options, their ranges and defaults: the one place they are checked.
+    public static let declaration = Declaration("SGD", options: [
+        OptionDeclaration("lr", .number(.nonNegative), default: .double(0.01), doc: "learning rate"),
+        OptionDeclaration("momentum", .number(.probability), default: .double(0), doc: "momentum factor (0: plain SGD)"),
+        OptionDeclaration("nesterov", .boolean, default: .bool(false), doc: "Nesterov momentum (needs momentum > 0)"),
+        OptionDeclaration("weightDecay", .number(.nonNegative), default: .double(0), doc: "L2 penalty added to the gradient, as PyTorch's weight_decay"),
+    ], doc: "Stochastic gradient descent, as torch.optim.SGD.")
+
     public let parameters: [Parameter]
     public var learningRate: Float
     public let momentum: Float
@@ -20,19 +28,24 @@ public final class SGD: Optimizer {
     /// only here, so the loop writes through its pointer; empty without momentum.
     private let velocities: [TensorStorage<Float>]
 
-    public init(parameters: [Parameter], learningRate: Float = 0.01, momentum: Float = 0,
-                nesterov: Bool = false, weightDecay: Float = 0) throws {
-        guard learningRate >= 0 else { throw LunetError("optim.SGD: lr must be >= 0, got \(learningRate)") }
-        guard momentum >= 0 else { throw LunetError("optim.SGD: momentum must be >= 0, got \(momentum)") }
-        guard weightDecay >= 0 else { throw LunetError("optim.SGD: weightDecay must be >= 0, got \(weightDecay)") }
-        guard !nesterov || momentum > 0 else { throw LunetError("optim.SGD: nesterov needs a momentum above 0") }
+    /// Options checked by `declaration`.
+    public init(parameters: [Parameter], options: OptionValues) throws {
         self.parameters = parameters
         stateCounts = parameters.map(\.value.count)
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.weightDecay = weightDecay
+        learningRate = try options.float("lr")
+        momentum = try options.float("momentum")
+        nesterov = try options.bool("nesterov")
+        weightDecay = try options.float("weightDecay")
+        guard !nesterov || momentum > 0 else { throw options.invalid("nesterov", "needs a momentum above 0") }
         velocities = momentum > 0 ? try parameters.map { try TensorStorage(repeating: 0, count: $0.value.count) } : []
+    }
+
+    public convenience init(parameters: [Parameter], learningRate: Float = 0.01, momentum: Float = 0,
+                            nesterov: Bool = false, weightDecay: Float = 0) throws {
+        try self.init(parameters: parameters, options: Self.declaration.check(configuration: [
+            "lr": .double(Double(learningRate)), "momentum": .double(Double(momentum)),
+            "nesterov": .bool(nesterov), "weightDecay": .double(Double(weightDecay)),
+        ]))
     }
 
     public convenience init(module: Module, learningRate: Float = 0.01, momentum: Float = 0,
@@ -41,12 +54,15 @@ public final class SGD: Optimizer {
                       nesterov: nesterov, weightDecay: weightDecay)
     }
 
-    public var description: String {
-        "optim.SGD(lr=\(learningRate), momentum=\(momentum), nesterov=\(nesterov), weightDecay=\(weightDecay))"
+    public var subject: Subject { Self.declaration.subject }
+
+    public var settings: [Subject.Option] {
+        [.init("lr", .number(learningRate)), .init("momentum", .number(momentum)),
+         .init("nesterov", .bool(nesterov)), .init("weightDecay", .number(weightDecay))]
     }
 
     public func step() throws {
-        try checkSizes("optim.SGD", stateCounts: stateCounts)
+        try checkSizes(stateCounts: stateCounts)
         let first = stepCount == 0
         for (index, parameter) in parameters.enumerated() {
             let decay = weightDecay + 2 * parameter.l2

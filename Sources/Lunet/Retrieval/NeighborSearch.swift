@@ -36,8 +36,8 @@ public struct NeighborSearch {
         let available = excludeSelf ? n - 1 : n
         guard k >= 1 else { throw LunetError("k must be at least 1, got \(k)") }
         guard k <= available else {
-            throw LunetError("k = \(k) is more than the \(available) code\(available == 1 ? "" : "s") each query can be compared with"
-                             + (excludeSelf ? " (N - 1 with excludeSelf)" : ""))
+            let note = excludeSelf ? " (N - 1 with excludeSelf)" : ""
+            throw LunetError("k = \(k) is more than the \(available) code\(available == 1 ? "" : "s") each query can be compared with\(note)")
         }
         if let wrong = queries.first(where: { $0 < 0 || $0 >= n }) {
             throw LunetError("query \(wrong + 1) out of range for \(n) codes")

@@ -36,8 +36,8 @@ public struct FitOptions {
         var logged = ["loss"] + metrics.map(\.name)
         if validation != nil { logged += logged.map { "val_" + $0 } }
         guard logged.contains(monitorName) else {
-            throw LunetError("earlyStopping: monitor '\(monitorName)' is not logged (logged: \(logged.joined(separator: ", "))"
-                + (validation == nil && monitorName.hasPrefix("val_") ? "; give validation data" : "") + ")")
+            let hint = validation == nil && monitorName.hasPrefix("val_") ? "; give validation data" : ""
+            throw LunetError("earlyStopping: monitor '\(monitorName)' is not logged (logged: \(logged.joined(separator: ", "))\(hint))")
         }
     }
 }

@@ -14,7 +14,7 @@ public struct ModelSnapshot {
     public func restore(into model: Module) throws {
         let current = model.parameters
         guard current.count == parameters.count, zip(current, parameters).allSatisfy({ $0.value.shape == $1.shape }) else {
-            throw LunetError("\(model.label): its parameters changed since the snapshot was taken")
+            throw LunetError("\(subject: model.subject): its parameters changed since the snapshot was taken")
         }
         for (parameter, saved) in zip(current, parameters) {
             parameter.value.storage.pointer.update(from: saved.storage.pointer, count: saved.count)
