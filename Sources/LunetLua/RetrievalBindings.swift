@@ -105,8 +105,9 @@ enum RetrievalBindings {
         case nil:
             return Array(0..<count)
         case .integer(let n)?:
-            guard n >= 1, n <= count else {
-                throw LunetError("option 'queries' for \(options.owner): \(n) queries asked for, but there are \(count) \(what)")
+            guard n >= 1 else { throw LunetError("option 'queries' for \(options.owner): a count of at least 1 expected, got \(n)") }
+            guard n <= count else {
+                throw LunetError("option 'queries' for \(options.owner): \(n) quer\(n == 1 ? "y" : "ies") asked for, but there are \(count) \(what)")
             }
             return Array(0..<n)
         case let value?:

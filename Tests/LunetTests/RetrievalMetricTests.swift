@@ -103,15 +103,55 @@ final class RetrievalMetricTests: XCTestCase {
         }
     }
 
-    func testNaNScoresRankLast() throws {
-        // Item 2's code is NaN: for query 0 it ranks after item 3 (score -1), at rank 3, so AP = 1/3.
-        let codes = try matrix([[1, 0], [1, 0], [.nan, 0], [-1, 0]])
-        let labels = try Tensor<Int32>(shape: [4], scalars: [0, 1, 0, 1])
+    /// Finite codes can still give NaN scores, by overflow (3e38 * 3e38 - 3e38 * 3e38
+    /// is inf - inf): those rank last, after every number.
+    func testNaNScoresFromFiniteCodesRankLast() throws {
+        // Query 0 against item 1: NaN; against item 2: 6; against item 3: -6.
+        let codes = try matrix([[3e38, 3e38], [3e38, -3e38], [2e-38, 0], [-2e-38, 0]])
+        let labels = try Tensor<Int32>(shape: [4], scalars: [0, 0, 1, 1])
+        // Item 1 (relevant) ranks after items 2 and 3: AP = 1/3.
         let ap = try AveragePrecision.perQuery(codes, labels: labels, queries: [0], metric: .dot)
         XCTAssertEqual(ap[0], 1.0 / 3.0, accuracy: 1e-12)
         var mAP = MeanAveragePrecision(metric: .dot)
         mAP.blockSize = 2
-        XCTAssertFalse(try mAP(codes, labels: labels).isNaN)
+        let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<4), metric: .dot)
+        XCTAssertEqual(try mAP(codes, labels: labels), rows.reduce(0, +) / 4, accuracy: 1e-12)
+    }
+
+    /// A code holding NaN used to score NaN against everything, so its
+    /// query's ranking was the index order (AP 1.0 here): now every metric
+    /// refuses such codes and names the row.
+    func testNaNOrInfiniteCodesAreAnErrorNamingTheRow() throws {
+        let labels = try Tensor<Int32>(shape: [4], scalars: [0, 0, 1, 1])
+        for (value, words) in [(Float.nan, "NaN"), (-.infinity, "an infinity")] {
+            let codes = try matrix([[1, 0], [0, 1], [1, 1], [0.5, value]])
+            let expected = "codes row 3 holds \(words): codes must be finite to be ranked"
+            for metric in DistanceMetric.allCases {
+                assertMessage(try AveragePrecision.perQuery(codes, labels: labels, queries: [0], metric: metric), expected)
+                assertMessage(try MeanAveragePrecision(metric: metric)(codes, labels: labels), expected)
+                assertMessage(try AveragePrecision.precisionAt(1, codes: codes, labels: labels, metric: metric), expected)
+                assertMessage(try NeighborSearch(metric: metric, k: 1)(codes, queries: [0]), expected)
+            }
+        }
+    }
+
+    /// Every retrieval function says the same of a code matrix without rows or columns.
+    func testEmptyCodeMatricesAreAnError() throws {
+        for shape in [[0, 4], [3, 0]] {
+            let codes = try Tensor<Float>.zeros(shape)
+            let labels = try Tensor<Int32>.zeros([shape[0]])
+            let expected = "codes must be a matrix [N, D] with at least one row and one column, got Float32 tensor of shape \(formatShape(shape))"
+            assertMessage(try AveragePrecision.perQuery(codes, labels: labels, queries: []), expected)
+            assertMessage(try MeanAveragePrecision()(codes, labels: labels), expected)
+            assertMessage(try AveragePrecision.precisionAt(1, codes: codes, labels: labels), expected)
+            assertMessage(try NeighborSearch(k: 1)(codes, queries: []), expected)
+        }
+    }
+
+    func assertMessage<T>(_ expression: @autoclosure () throws -> T, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try expression(), file: file, line: line) {
+            XCTAssertEqual("\($0)", message, file: file, line: line)
+        }
     }
 
     func testErrors() throws {

@@ -1,7 +1,8 @@
 /// Precision metrics of retrieval where an item is relevant to a query when
 /// it has the query's label, and the query itself is never among the results.
 /// Ranking ties go to the lower index and NaN scores rank last (`RankingKey`);
-/// scikit-learn's `average_precision_score` instead puts tied scores at one
+/// codes holding NaN or an infinity are an error naming the row, as in
+/// scikit-learn (finite codes give NaN scores only by overflow). scikit-learn's `average_precision_score` instead puts tied scores at one
 /// threshold, so the two agree whenever the scores of a query have no ties.
 ///
 /// ```lua
@@ -23,7 +24,7 @@ public enum AveragePrecision {
         let prepared = try PreparedRows(codes: codes, metric: metric)
         let n = prepared.rows, d = prepared.dimension
         if let wrong = queries.first(where: { $0 < 0 || $0 >= n }) {
-            throw LunetError("query \(wrong + 1) out of range for \(n) codes")
+            throw LunetError("query \(position: wrong) out of range for \(n) codes")
         }
         let rowsPerBlock = Swift.max(1, Swift.min(blockRows ?? blockBudget / Swift.max(n, 1), queries.count))
         var gathered = [Float](repeating: 0, count: rowsPerBlock * d + 1)
@@ -84,7 +85,6 @@ public enum AveragePrecision {
                                    metric: DistanceMetric = .cosine) throws -> Double {
         let relevance = try RelevanceLabels(labels, codes: codes)
         let n = codes.shape[0]
-        guard n > 0 else { throw LunetError("precisionAt: no codes") }
         let neighbors = try NeighborSearch(metric: metric, k: k, excludeSelf: true)(codes, queries: Array(0..<n)).indices
         var hits = 0
         neighbors.withUnsafeBufferPointer { found in

@@ -2,7 +2,9 @@
 /// a block of queries with a block of codes come from one sgemm, and each
 /// query keeps its best `k` in a bounded heap, so memory is one
 /// `[blockRows, blockColumns]` block plus the results, never `N x N`.
-/// Ties rank the lower index first; NaN scores rank last (`RankingKey`).
+/// Ties rank the lower index first; NaN scores rank last (`RankingKey`): finite
+/// codes give them only by overflow, since codes holding NaN or an infinity
+/// are an error naming the row.
 ///
 /// ```lua
 /// local r = retrieval.search(codes, {queries = 10, k = 5, metric = "cosine"})
@@ -40,7 +42,7 @@ public struct NeighborSearch {
             throw LunetError("k = \(k) is more than the \(available) code\(available == 1 ? "" : "s") each query can be compared with\(note)")
         }
         if let wrong = queries.first(where: { $0 < 0 || $0 >= n }) {
-            throw LunetError("query \(wrong + 1) out of range for \(n) codes")
+            throw LunetError("query \(position: wrong) out of range for \(n) codes")
         }
         var heaps = [UInt64](repeating: 0, count: queries.count * k)
         var filled = [Int](repeating: 0, count: queries.count)

@@ -77,6 +77,7 @@ public enum OneShot {
         var positions: [Int] = [], row: [Int: Int] = [:]
         for task in drawn { for i in [task.query] + task.support where row[i] == nil { row[i] = positions.count; positions.append(i) } }
         let codes = try embedding.embed(dataset.images, at: positions)
+        try checkFinite(codes) { LunetError("image \(position: positions[$0])") }
         let correct = codes.withUnsafeBufferPointer { e in
             drawn.filter { task in
                 nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }, distance) == 0
@@ -92,6 +93,8 @@ public enum OneShot {
         for run in runs {
             let support = try embedding.embedAll(run.support)
             let query = try embedding.embedAll(run.query)
+            try checkFinite(support) { LunetError("training image \(position: $0) of \(run.name)") }
+            try checkFinite(query) { LunetError("test image \(position: $0) of \(run.name)") }
             let both = try Tensor.concatenate([support, query], dimension: 0)
             let s = support.shape[0]
             let wrong = both.withUnsafeBufferPointer { e in
@@ -103,6 +106,15 @@ public enum OneShot {
             total += run.answers.count
         }
         return Result(correct: total - errors.reduce(0, +), tasks: total, errorsPerRun: errors)
+    }
+
+    /// A NaN embedding would be nearest to nothing, and its task would go to
+    /// the first support image (the true class's): an embedding holding NaN or
+    /// an infinity is an error naming its image instead.
+    static func checkFinite(_ embeddings: Tensor<Float>, image: (Int) -> LunetError) throws {
+        if let (row, value) = PreparedRows(embeddings, metric: .euclidean).nonFinite {
+            throw LunetError("one-shot evaluation: the embedding of \(image(row)) holds \(value.rawValue): embeddings must be finite to be compared")
+        }
     }
 
     /// Position in `support` of the row nearest row `query` (the first on ties).
