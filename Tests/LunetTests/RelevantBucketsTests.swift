@@ -6,14 +6,24 @@ import XCTest
 final class RelevantBucketsTests: XCTestCase {
     /// Relevant scores, then other items' scores; indices: relevant ones even, others odd.
     func check(_ relevant: [Float], _ others: [Float], file: StaticString = #filePath, line: UInt = #line) {
-        // One spare key: an empty list still has an address.
-        let keys = relevant.enumerated().map { RankingKey.make($1, 2 * $0) }.sorted(by: >) + [0]
+        // Four spare keys, as RelevantRanks keeps (an empty list still has an address, and buckets are
+        // read four keys at a time). The bucket sort must sort as the library does.
+        var keys = relevant.enumerated().map { RankingKey.make($1, 2 * $0) } + [0, 0, 0, 0]
         let count = relevant.count
-        var table = [Int32](repeating: -1, count: count + 1)
+        var table = [Int32](repeating: -1, count: count + 1), scratch = keys
         var low: Float = 0, scale: Float = 0
+        keys.withUnsafeMutableBufferPointer { k in
+            table.withUnsafeMutableBufferPointer { t in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    RelevantBuckets.sort(k.baseAddress!, count: count, scratch: s.baseAddress!, table: t.baseAddress!,
+                                         low: &low, scale: &scale)
+                }
+            }
+        }
+        XCTAssertEqual(Array(keys.prefix(count)), relevant.enumerated().map { RankingKey.make($1, 2 * $0) }.sorted(by: >),
+                       file: file, line: line)
         keys.withUnsafeBufferPointer { k in
             table.withUnsafeMutableBufferPointer { t in
-                RelevantBuckets.build(k.baseAddress!, count: count, into: t.baseAddress!, low: &low, scale: &scale)
                 let buckets = RelevantBuckets(keys: k.baseAddress!, count: count, table: t.baseAddress!, low: low,
                                               scale: scale, histogram: t.baseAddress!)
                 for (o, score) in others.enumerated() {
@@ -47,6 +57,7 @@ final class RelevantBucketsTests: XCTestCase {
 
     func testDegenerateRangesFallBackToTheBinarySearch() {
         check([2, 2, 2], [1, 2, 3])
+        check(Array(repeating: 1, count: 40) + [0, 2] + Array(repeating: 1, count: 9), [1, 0.5, 1.5, 3])  // one crowded bucket
         check([0, -0.0], [0, -0.0, 1])
         check([1, .nan, 3], [.nan, 2, 0, 4])
         check([.infinity, 1, -.infinity], [.infinity, 0, -.infinity, .nan])

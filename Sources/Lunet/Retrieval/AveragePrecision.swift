@@ -60,8 +60,10 @@ public enum AveragePrecision {
     private static func rank(rows: UnsafePointer<Float>, queries: [Int], labels: [Int32], prepared: PreparedRows,
                              into ranks: inout RelevantRanks) {
         let n = prepared.rows
+        let longest = (0..<ranks.queryCount).map(ranks.relevantCount).max() ?? 0
         ranks.withPointers { pointers in
             ParallelLoop.forEach(queries.count, grain: 4) { range in
+                var scratch = [UInt64](repeating: 0, count: longest + 1)
                 for q in range {
                     let query = queries[q], label = labels[query], row = rows + q * n
                     var slot = pointers.offsets[q]
@@ -69,7 +71,7 @@ public enum AveragePrecision {
                         pointers.keys[slot] = RankingKey.make(prepared.score(row[j], query, j), j)
                         slot += 1
                     }
-                    pointers.sortRelevant(q)
+                    scratch.withUnsafeMutableBufferPointer { pointers.sortRelevant(q, scratch: $0.baseAddress!) }
                     let buckets = pointers.query(q)
                     for j in 0..<n where labels[j] != label {
                         buckets.countIrrelevant(prepared.score(row[j], query, j), j)

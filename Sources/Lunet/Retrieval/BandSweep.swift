@@ -6,9 +6,9 @@ struct BandSweep {
     let classes: ClassOrder
     let prepared: PreparedRows
     let ranks: RelevantRanksPointers
-    /// Columns per tile when pairs are counted from the columns' side: the
-    /// tile's queries' keys, tables and counters (8 to 16 bytes per relevant
-    /// item each) stay in the core's cache while the block's rows stream by.
+    /// Columns per tile when pairs are counted from the columns' side: a
+    /// tile of a 2048-row block is transposed into 512 KB, which stays in the
+    /// core's cache while its columns are counted.
     static let tileWidth = 64
 
     func run(_ gram: GramBlocks) throws {
@@ -27,10 +27,7 @@ struct BandSweep {
                 blocks.append(gram.compute(row, column, into: kept.baseAddress! + index * b * b))
                 collectRelevant(blocks[index])
             }
-            let ranks = self.ranks
-            ParallelLoop.forEach(prepared.rows, grain: 8) { range in
-                for q in range { ranks.sortRelevant(q) }
-            }
+            ranks.sortAllRelevant(queries: prepared.rows)
             for block in blocks { countIrrelevant(block) }
             for row in 0..<count {
                 for column in lastBandColumn[row] + 1..<Swift.max(count, lastBandColumn[row] + 1) {
@@ -61,28 +58,62 @@ struct BandSweep {
     }
 
     /// Every pair `i < j` of a block with different classes (`j` at or past
-    /// the end of `i`'s class), counted for `i` by rows, then for `j` by tiles of columns.
+    /// the end of `i`'s class, `i` before the start of `j`'s), counted for
+    /// `i` by rows, then for `j` by columns.
     private func countIrrelevant(_ block: GramBlocks.Block) {
-        let order = classes.order, end = classes.end
-        let metric = prepared.metric, factors = prepared.factors, ranks = self.ranks
+        let (start, end) = (classes.start, classes.end)
+        let ranks = self.ranks, sweep = self
         block.forEachRow { i, columns in
             let first = Swift.max(columns.lowerBound, end[i])
             guard first < columns.upperBound else { return }
-            let line = block.line(i, from: first), query = ranks.query(i), factor = factors[i]
-            for j in first..<columns.upperBound {
-                query.countIrrelevant(metric.score(line[j - first], factor, factors[j]), order[j])
-            }
+            sweep.count(first..<columns.upperBound, block.line(i, from: first), against: i, ranks.query(i))
         }
-        block.forEachColumnTile(width: BandSweep.tileWidth) { tile, rows in
-            let queries = tile.map { ranks.query($0) }
-            for i in rows {
-                let first = Swift.max(tile.lowerBound, end[i])
-                guard first < tile.upperBound else { continue }
-                let line = block.line(i, from: first), factor = factors[i], index = order[i]
-                for j in first..<tile.upperBound {
-                    queries[j - tile.lowerBound].countIrrelevant(metric.score(line[j - first], factor, factors[j]), index)
+        block.forEachColumn(tile: BandSweep.tileWidth, rowEnd: { start[$0] }) { j, rows, line in
+            sweep.count(rows, line, against: j, ranks.query(j))
+        }
+    }
+
+    /// Counts the items at positions `items` for `query` (the buckets of the
+    /// code at position `position`), their products with it at `line[k - items.lowerBound]`.
+    /// The metric is settled before the loop, which is compiled once per metric.
+    private func count(_ items: Range<Int>, _ line: UnsafePointer<Float>, against position: Int, _ query: RelevantBuckets) {
+        prepared.factors.withUnsafeBufferPointer { factors in
+            classes.order.withUnsafeBufferPointer { order in
+                let (factors, order) = (factors.baseAddress!, order.baseAddress!)
+                switch prepared.metric {
+                case .dot: BandSweep.count(Dot.self, items, line, factors, order, factors[position], query)
+                case .cosine: BandSweep.count(Cosine.self, items, line, factors, order, factors[position], query)
+                case .squared, .euclidean: BandSweep.count(Distance.self, items, line, factors, order, factors[position], query)
                 }
             }
         }
     }
+
+    private static func count<Metric: FixedMetric>(_: Metric.Type, _ items: Range<Int>, _ line: UnsafePointer<Float>,
+                                                   _ factors: UnsafePointer<Float>, _ order: UnsafePointer<Int>,
+                                                   _ factor: Float, _ query: RelevantBuckets) {
+        let base = line - items.lowerBound
+        for k in items { query.countIrrelevant(Metric.score(base[k], factor, factors[k]), order[k]) }
+    }
+}
+
+/// A metric's ranking score with the metric fixed at compile time, for the counting loops.
+private protocol FixedMetric {
+    static func score(_ product: Float, _ factorI: Float, _ factorJ: Float) -> Float
+}
+
+private enum Dot: FixedMetric {
+    @inline(__always)
+    static func score(_ product: Float, _ factorI: Float, _ factorJ: Float) -> Float { DistanceMetric.dot.score(product, factorI, factorJ) }
+}
+
+private enum Cosine: FixedMetric {
+    @inline(__always)
+    static func score(_ product: Float, _ factorI: Float, _ factorJ: Float) -> Float { DistanceMetric.cosine.score(product, factorI, factorJ) }
+}
+
+/// Squared and euclidean rank alike (by minus the squared distance).
+private enum Distance: FixedMetric {
+    @inline(__always)
+    static func score(_ product: Float, _ factorI: Float, _ factorJ: Float) -> Float { DistanceMetric.squared.score(product, factorI, factorJ) }
 }

@@ -62,17 +62,34 @@ struct GramBlocks {
             }
         }
 
-        /// The same pairs seen from the columns, without transposing the block:
-        /// calls `body(js, is)` for each tile `js` of up to `width` columns
-        /// with the rows `is` that pair with some of them (`i < j`); in
-        /// parallel over tiles: `body` may write what belongs to the tile's columns.
-        func forEachColumnTile(width: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
-            let block = self
-            GramBlocks.forEachInterleaved((columns.count + width - 1) / width) { t in
-                let first = block.columns.lowerBound + t * width
-                let tile = first..<Swift.min(first + width, block.columns.upperBound)
-                let end = block.isDiagonal ? tile.upperBound - 1 : block.rows.upperBound
-                if block.rows.lowerBound < end { body(tile, block.rows.lowerBound..<end) }
+        /// The same pairs seen from the columns: `body(j, is, line)` for each
+        /// column `j`, with the rows `is` that pair with it (`i < j`, and `i <
+        /// rowEnd(j)`) and `line[i - rows.lowerBound]` their products. In
+        /// parallel over tiles of `tile` columns, each tile first transposed
+        /// into its task's scratch (`[tile, rows]`), so that a column is read in
+        /// memory order while what `body` keeps for `j` stays in cache; `body`
+        /// may write what belongs to column `j`. `rowEnd` must not decrease with `j`.
+        func forEachColumn(tile: Int, rowEnd: (Int) -> Int, _ body: (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
+            let block = self, (top, height) = (rows.lowerBound, rows.count)
+            // Rows (class-ordered) before this end pair with column j.
+            func end(_ j: Int) -> Int { Swift.min(rowEnd(j), block.isDiagonal ? j : block.rows.upperBound) }
+            GramBlocks.forEachInterleaved((columns.count + tile - 1) / tile, perTask: { [Float](repeating: 0, count: tile * height + 1) }) { t, scratch in
+                let first = block.columns.lowerBound + t * tile
+                let tileColumns = first..<Swift.min(first + tile, block.columns.upperBound)
+                let used = Swift.max(0, end(tileColumns.upperBound - 1) - top)
+                guard used > 0 else { return }
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    let out = scratch.baseAddress!
+                    for r0 in stride(from: 0, to: used, by: 16) {
+                        for j in tileColumns {
+                            let column = block.products + (j - block.columns.lowerBound), line = out + (j - first) * height
+                            for r in r0..<Swift.min(r0 + 16, used) { line[r] = column[r * block.ldc] }
+                        }
+                    }
+                    for j in tileColumns where end(j) > top {
+                        body(j, top..<end(j), out + (j - first) * height)
+                    }
+                }
             }
         }
     }
@@ -81,10 +98,16 @@ struct GramBlocks {
     /// every few items in turn, so that work growing with `k` (the triangle
     /// of a diagonal block) is shared evenly.
     static func forEachInterleaved(_ count: Int, _ body: (Int) -> Void) {
+        forEachInterleaved(count, perTask: { () }) { k, _ in body(k) }
+    }
+
+    /// The same, with a value each task makes once (its scratch memory).
+    static func forEachInterleaved<Local>(_ count: Int, perTask: () -> Local, _ body: (Int, inout Local) -> Void) {
         let stripes = 4 * ParallelLoop.workers
         ParallelLoop.forEach(Swift.min(stripes, count)) { range in
+            var local = perTask()
             for stripe in range {
-                for k in stride(from: stripe, to: count, by: stripes) { body(k) }
+                for k in stride(from: stripe, to: count, by: stripes) { body(k, &local) }
             }
         }
     }

@@ -25,8 +25,9 @@ struct RelevantRanks {
         offsets.reserveCapacity(relevantCounts.count + 1)
         for count in relevantCounts { offsets.append(offsets.last! + count) }
         self.offsets = offsets
-        // One spare slot each: buffers of no element would have no address.
-        keys = [UInt64](repeating: 0, count: offsets.last! + 1)
+        // Spare slots: buffers of no element would have no address, and a
+        // bucket's keys are read four at a time (`RelevantBuckets.position`).
+        keys = [UInt64](repeating: 0, count: offsets.last! + 4)
         histogram = [Int32](repeating: 0, count: offsets.last! + relevantCounts.count + 1)
         buckets = histogram
         low = [Float](repeating: 0, count: relevantCounts.count + 1)
@@ -82,12 +83,23 @@ struct RelevantRanksPointers: @unchecked Sendable {
     let low: UnsafeMutablePointer<Float>
     let scale: UnsafeMutablePointer<Float>
 
-    /// Sorts query `q`'s relevant keys best first and builds its bucket table;
-    /// after that its irrelevant items can be counted.
-    func sortRelevant(_ q: Int) {
-        let start = offsets[q], count = offsets[q + 1] - start
-        RankingKey.sortBestFirst(keys + start, count: count)
-        RelevantBuckets.build(keys + start, count: count, into: buckets + start + q, low: &low[q], scale: &scale[q])
+    /// Sorts query `q`'s relevant keys best first and builds its bucket table
+    /// (`scratch`: room for its keys); after that its irrelevant items can be counted.
+    func sortRelevant(_ q: Int, scratch: UnsafeMutablePointer<UInt64>) {
+        let start = offsets[q]
+        RelevantBuckets.sort(keys + start, count: offsets[q + 1] - start, scratch: scratch, table: buckets + start + q,
+                             low: &low[q], scale: &scale[q])
+    }
+
+    /// `sortRelevant` for every query, in parallel.
+    func sortAllRelevant(queries: Int) {
+        let longest = (0..<queries).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
+        ParallelLoop.forEach(queries, grain: 8) { range in
+            var scratch = [UInt64](repeating: 0, count: longest + 1)
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for q in range { sortRelevant(q, scratch: scratch.baseAddress!) }
+            }
+        }
     }
 
     /// What counting for query `q` reads, loaded once.
