@@ -17,9 +17,7 @@ struct BandSweep {
         let lastBandColumn = (0..<count).map { gram.block(containing: classes.end[gram.range($0).upperBound - 1] - 1) }
         let band = (0..<count).flatMap { row in (row...lastBandColumn[row]).map { (row, $0) } }
         // The band's blocks; the blocks off the band reuse the first one's memory.
-        var kept = [Float](unsafeUninitializedCapacity: Swift.max(band.count, 1) * b * b) { _, initialized in
-            initialized = Swift.max(band.count, 1) * b * b
-        }
+        var kept = try Tensor<Float>(unsafeUninitializedShape: [Swift.max(band.count, 1), b, b]) { _ in }
         try kept.withUnsafeMutableBufferPointer { kept in
             var blocks: [GramBlocks.Block] = []
             for (index, (row, column)) in band.enumerated() {

@@ -36,10 +36,9 @@ public struct MeanAveragePrecision {
         let classes = ClassOrder(relevance.members)
         var ranks = RelevantRanks(relevantCounts: (0..<prepared.rows).map { classes.end[$0] - classes.start[$0] - 1 })
         try codes.withUnsafeBufferPointer { x in
-            let sorted = classes.gathered(x.baseAddress!, dimension: prepared.dimension)
-            try (sorted ?? []).withUnsafeBufferPointer { gathered in
-                let gram = GramBlocks(sorted == nil ? x.baseAddress! : gathered.baseAddress!, rows: prepared.rows,
-                                      dimension: prepared.dimension, blockSize: blockSize)
+            let sorted = try classes.gathered(x.baseAddress!, dimension: prepared.dimension)
+            try (sorted ?? codes).withUnsafeBufferPointer { rows in
+                let gram = GramBlocks(rows.baseAddress!, rows: prepared.rows, dimension: prepared.dimension, blockSize: blockSize)
                 try ranks.withPointers { ranks in
                     try BandSweep(classes: classes, prepared: prepared.reordered(classes.order), ranks: ranks).run(gram)
                 }
