@@ -4,6 +4,8 @@
 
 static lunet_dispatch_fn dispatch = NULL;
 static volatile sig_atomic_t interrupted = 0;
+/* Ctrl-C presses during the current top-level call, counted up to 2. */
+static volatile sig_atomic_t presses = 0;
 static lua_State *running_state = NULL;
 
 void lunet_set_dispatch(lunet_dispatch_fn fn) { dispatch = fn; }
@@ -61,16 +63,23 @@ int lunet_traceback(lua_State *L) {
 }
 
 /* As lua.c does: the handler only arms a hook; the hook raises the error
-   inside Lua, at the next instruction count. */
+   inside Lua, at the next instruction count. The first Ctrl-C raises one
+   error, which a pcall may catch and go on from, as in lua. A second one in
+   the same top-level call (where lua.c would end the process) keeps the hook
+   armed: every pcall that swallows the error meets it again at its next
+   instruction, so a runaway loop of pcalls still ends, control comes back to
+   the prompt (which survives) or the script's top level, and the top-level
+   lunet_pcall removes the hook. */
 static void stop_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
-    lua_sethook(L, NULL, 0, 0);
+    if (presses < 2) lua_sethook(L, NULL, 0, 0);
     luaL_error(L, "interrupted!");
 }
 
 static void on_sigint(int sig) {
     (void)sig;
     interrupted = 1;
+    if (presses < 2) presses++;
     if (running_state != NULL)
         lua_sethook(running_state, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
@@ -82,14 +91,16 @@ int lunet_pcall(lua_State *L, int nargs, int nresults, int traceback) {
         lua_insert(L, base);
     }
     lua_State *previous_state = running_state;
-    if (previous_state == NULL) interrupted = 0;
+    if (previous_state == NULL) interrupted = presses = 0;
     running_state = L;
     void (*previous)(int) = signal(SIGINT, on_sigint);
     int status = lua_pcall(L, nargs, nresults, traceback ? base : 0);
     signal(SIGINT, previous);
     running_state = previous_state;
-    /* Only our stop hook is removed; a hook the user set with debug.sethook stays. */
-    if (lua_gethook(L) == stop_hook) lua_sethook(L, NULL, 0, 0);
+    /* Only our stop hook is removed (a hook the user set with debug.sethook
+       stays), and an insistent one only at the top level. */
+    if (lua_gethook(L) == stop_hook && (previous_state == NULL || presses < 2)) lua_sethook(L, NULL, 0, 0);
+    if (previous_state == NULL) presses = 0;
     if (traceback) lua_remove(L, base);
     return status;
 }
@@ -131,3 +142,27 @@ void lunet_gc_step(lua_State *L, int kilobytes) { lua_gc(L, LUA_GCSTEP, kilobyte
 int lunet_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 void lunet_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
 int lunet_loadfile(lua_State *L, const char *path) { return luaL_loadfilex(L, path, NULL); }
+
+/* lua.c's pushargs: the script's arguments are the global 'arg' table's
+   entries 1..#arg at the time the script starts (a script run by -e may
+   have changed them). Run protected: it can raise. */
+static int pushargs(lua_State *L) {
+  int i, n;
+  if (lua_getglobal(L, "arg") != LUA_TTABLE)
+    luaL_error(L, "'arg' is not a table");
+  n = (int)luaL_len(L, -1);
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++)
+    lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
+const char *lunet_lua_copyright(void) { return LUA_COPYRIGHT; }
+
+int lunet_pushargs(lua_State *L) {
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, pushargs);
+  if (lua_pcall(L, 0, LUA_MULTRET, 0) != LUA_OK) return -1;
+  return lua_gettop(L) - top;
+}

@@ -45,10 +45,12 @@ public struct LuaCall {
         argumentError(index, "\(expected) expected, got \(typeName(at: index))")
     }
 
-    /// Makes room for `slots` more values on the stack; a C function is only
-    /// promised 20. Fails (without raising) when Lua cannot grow the stack.
+    /// Makes room for `slots` more values above the current top. A C function
+    /// is promised 20 slots in all, not 20 more at every depth of a recursive
+    /// walk, so this always asks Lua. Fails (without raising) when Lua cannot
+    /// grow the stack.
     public func reserveStack(_ slots: Int) throws {
-        guard slots <= 20 || (slots < 1_000_000 && lua_checkstack(L, Int32(slots)) != 0) else {
+        guard slots < 1_000_000, lua_checkstack(L, Int32(slots)) != 0 else {
             throw LunetError("too many values for Lua's stack (\(slots))")
         }
     }

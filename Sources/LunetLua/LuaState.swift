@@ -44,9 +44,22 @@ public final class LuaState {
         }
     }
 
-    deinit {
+    /// "Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio", as `lua -v` prints it.
+    public static var luaCopyright: String { String(cString: lunet_lua_copyright()) }
+
+    private var isClosed = false
+
+    /// Closes the state as lua.c does before exiting: pending finalizers
+    /// (`__gc`, to-be-closed variables) run now. Nothing may use the state after.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
         LuaStateHandle.close(L)
         lua_close(L)
+    }
+
+    deinit {
+        close()
     }
 
     /// Set once: every trampoline call lands here.
@@ -76,10 +89,27 @@ public final class LuaState {
         }
     }()
 
+    /// lunet's own Lua library is found by a searcher of its own, after the
+    /// standard ones, so `package.path` and `package.cpath` stay exactly what
+    /// `lua` makes of LUA_PATH and LUA_CPATH (lua's own tests check that).
     private func setLibraryPath(_ path: String) throws {
-        let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
-        // After the user's path (LUA_PATH or lua's default), as an installed Lua library would be.
-        try run("package.path = package.path .. ';\(escaped)/?.lua;\(escaped)/?/init.lua'", name: "=(lunet path)")
+        let source = """
+            local folder = ...
+            local searchpath = package.searchpath
+            local template = folder .. "/?.lua;" .. folder .. "/?/init.lua"
+            table.insert(package.searchers, function(name)
+              local file, err = searchpath(name, template)
+              if not file then return err end
+              local chunk, message = loadfile(file)
+              if not chunk then
+                error(("error loading module '%s' from file '%s':\\n\\t%s"):format(name, file, message), 0)
+              end
+              return chunk, file
+            end)
+            """
+        if let message = load(source, name: "=(lunet searcher)") { throw LuaRaisedError(message: message) }
+        LuaCall(L).push(path)
+        try call(arguments: 1)
     }
 
     // MARK: Running code
@@ -142,6 +172,21 @@ public final class LuaState {
         lunet_pop(L, count)
     }
 
+    /// Runs the command line's script (a file, or standard input for `-`)
+    /// as lua.c does: its `...` are the global `arg` table's entries 1..#arg
+    /// when it starts, so code run before it (`-e`) may change them.
+    public func runMainScript(_ path: String?) throws {
+        let status = path.map { $0.withCString { lunet_loadfile(L, $0) } } ?? lunet_loadfile(L, nil)
+        var count = status == LUA_OK ? lunet_pushargs(L) : -1
+        if count < 0 {
+            let message = LuaCall(L).errorMessage(at: -1)
+            lunet_pop(L, status == LUA_OK ? 2 : 1)
+            throw LuaRaisedError(message: message)
+        }
+        count = try call(arguments: count)
+        lunet_pop(L, count)
+    }
+
     /// Runs source text (stdin, `-e`) as a script chunk.
     public func runChunk(_ code: String, name: String, arguments: [String] = []) throws {
         if let message = load(code, name: name) { throw LuaRaisedError(message: message) }
@@ -183,6 +228,29 @@ public final class LuaState {
     /// lua's `-W`: Lua's warnings (`warn("...")`) are printed to standard error.
     public func turnWarningsOn() {
         lua_warning(L, "@on", 0)
+    }
+
+    /// Prints the top `count` values as lua.c's REPL does, through the global
+    /// `print`, each value shown by `lunet.display` (readable tables and
+    /// tensors); pops them. A failure (no `print`, a `__tostring` that raises)
+    /// is an error "error calling 'print' (...)".
+    public func printResults(_ count: Int32) throws {
+        let source = """
+            local display = package.loaded.lunet and package.loaded.lunet.display or tostring
+            local n = select("#", ...)
+            local shown = {...}
+            local ok, message = pcall(function()
+              for i = 1, n do shown[i] = display(shown[i]) end
+            end)
+            if ok then ok, message = pcall(print, table.unpack(shown, 1, n)) end
+            if not ok then error("error calling 'print' (" .. tostring(message) .. ")", 0) end
+            """
+        if let message = load(source, name: "=(repl print)") {
+            lunet_pop(L, count)
+            throw LuaRaisedError(message: message)
+        }
+        lunet_insert(L, -(count + 1))
+        try call(arguments: count, traceback: false)
     }
 
     /// `tostring` of each of the top `count` values, popping them.

@@ -9,8 +9,8 @@ public struct ReplSession {
     public enum Outcome: Equatable {
         /// The input so far is an unfinished statement; read another line.
         case incomplete
-        /// Ran; the values to print (`tostring` of each), possibly none.
-        case values([String])
+        /// Ran, and its values (if any) were printed.
+        case ran
         /// A syntax or runtime error, with its traceback.
         case failure(String)
     }
@@ -31,13 +31,22 @@ public struct ReplSession {
         }
         do {
             let count = try state.call()
-            return .values(state.popStrings(count))
+            if count > 0 { try state.printResults(count) }
+            return .ran
         } catch {
             return .failure("\(error)")
         }
     }
 
-    /// The prompt for the first line of a statement, and for the lines after.
-    public static let prompt = "> "
-    public static let continuationPrompt = ">> "
+    /// The prompt for the first line of a statement (`_PROMPT`) or for the
+    /// lines after (`_PROMPT2`), through `tostring` as lua.c does; `> ` and
+    /// `>> ` when unset (or when `tostring` fails).
+    public func prompt(continuing: Bool) -> String {
+        let name = continuing ? "_PROMPT2" : "_PROMPT"
+        let fallback = continuing ? ">> " : "> "
+        let source = "local p = \(name) if p == nil then return nil end return tostring(p)"
+        guard state.load(source, name: "=(prompt)") == nil, let count = try? state.call(traceback: false) else { return fallback }
+        let values = state.popStrings(count)
+        return values.first.flatMap { $0 == "nil" ? nil : $0 } ?? fallback
+    }
 }

@@ -1,3 +1,5 @@
+import LunetLua
+
 /// What the command line asked for, parsed as `lua` 5.4 parses its own
 /// (`collectargs` in lua.c), plus lunet's `--help` and `--version`.
 struct CommandLineOptions: Equatable {
@@ -52,7 +54,8 @@ struct CommandLineOptions: Equatable {
         lunet's own lua/ folder (or $LUNET_PATH) is searched after them.
         """
 
-    static let version = "lunet 0.1.0 (Lua 5.4, OpenBLAS)"
+    /// lunet's version, then the Lua it embeds as `lua -v` names it.
+    static let version = "lunet 0.1.0 (OpenBLAS) on " + LuaState.luaCopyright
 
     /// Parses the whole command line, program name first.
     static func parse(_ arguments: [String]) throws -> CommandLineOptions {

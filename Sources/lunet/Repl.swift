@@ -18,7 +18,7 @@ struct Repl {
             write_history(Repl.historyPath)  // append_history needs the file to exist
         }
         var pending = ""
-        while let line = ReadlineBridge.readLine(prompt: pending.isEmpty ? ReplSession.prompt : ReplSession.continuationPrompt) {
+        while let line = ReadlineBridge.readLine(prompt: session.prompt(continuing: !pending.isEmpty)) {
             guard let line else {  // Ctrl-C at the prompt drops what was typed.
                 pending = ""
                 continue
@@ -35,13 +35,21 @@ struct Repl {
         history_truncate_file(Repl.historyPath, 1000)
     }
 
-    /// Evaluates standard input line by line without readline (for `-i` on a pipe).
+    /// Evaluates standard input line by line without readline (for `-i` on a
+    /// pipe), writing each prompt and the line read after it as lua does
+    /// (its readline echoes what it reads when input is not a terminal).
     func runPlain() {
         var pending = ""
-        while let line = Swift.readLine(strippingNewline: true) {
+        while true {
+            print(session.prompt(continuing: !pending.isEmpty), terminator: "")
+            fflush(stdout)
+            guard let line = Swift.readLine(strippingNewline: true) else { break }
+            print(line)
+            fflush(nil)
             pending = pending.isEmpty ? line : pending + "\n" + line
             if handle(session.evaluate(pending)) { pending = "" }
         }
+        print()
     }
 
     /// Prints an outcome; false while the statement is unfinished.
@@ -49,8 +57,8 @@ struct Repl {
         switch outcome {
         case .incomplete:
             return false
-        case .values(let values):
-            if !values.isEmpty { print(values.joined(separator: "\t")) }
+        case .ran:
+            break
         case .failure(let message):
             fflush(nil)
             FileHandle.standardError.write(Data((message + "\n").utf8))

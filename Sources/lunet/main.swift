@@ -2,6 +2,9 @@ import Foundation
 import Lunet
 import LunetLua
 
+/// How errors name the program, as lua.c's `progname`: the command as typed.
+let progname = CommandLine.arguments.first ?? "lunet"
+
 /// Prints to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -13,7 +16,7 @@ let options: CommandLineOptions
 do {
     options = try CommandLineOptions.parse(CommandLine.arguments)
 } catch let error as UsageError {
-    printError("lunet: \(error.message)\n\(CommandLineOptions.usage)")
+    printError("\(progname): \(error.message)\n\(CommandLineOptions.usage)")
     exit(1)
 }
 
@@ -29,30 +32,35 @@ if options.showVersion {
 do {
     try Distributed.start()
 } catch {
-    printError("lunet: \(error)")
+    printError("\(progname): \(error)")
     exit(1)
 }
 
 let state: LuaState
 do {
     guard let libraryPath = LuaLibraryPath.locate() else {
-        printError("lunet: cannot find lunet's Lua library (lua/lunet/init.lua) near the executable; set LUNET_PATH to its 'lua' folder")
+        printError("\(progname): cannot find lunet's Lua library (lua/lunet/init.lua) near the executable; set LUNET_PATH to its 'lua' folder")
         exit(1)
     }
     state = try LuaState(libraryPath: libraryPath, ignoreEnvironment: options.ignoreEnvironment)
 } catch {
-    printError("lunet: \(error)")
+    printError("\(progname): \(error)")
     exit(1)
 }
 
 /// Runs one step; on error prints the message and traceback and exits non-zero
 /// (under MPI: ends every rank of the job).
-func runOrExit(_ body: () throws -> Void) {
+@MainActor func runOrExit(_ body: () throws -> Void) {
     do {
         try body()
     } catch {
         fflush(nil)
-        Distributed.abortJob(message: "lunet: \(error)", print: printError)
+        if !Distributed.isMultiRank {
+            printError("\(progname): \(error)")
+            state.close()  // finalizers still run, as lua.c closes its state on errors
+            exit(1)
+        }
+        Distributed.abortJob(message: "\(progname): \(error)", print: printError)
     }
 }
 
@@ -74,7 +82,7 @@ for step in options.steps {
     }
 }
 if let script = options.script {
-    runOrExit { try state.runFile(options.scriptIsStandardInput ? nil : script, arguments: options.scriptArguments) }
+    runOrExit { try state.runMainScript(options.scriptIsStandardInput ? nil : script) }
 }
 
 let stdinIsTerminal = isatty(STDIN_FILENO) != 0
@@ -89,6 +97,8 @@ if options.interactive {
         runOrExit { try state.runFile(nil) }
     }
 }
+fflush(nil)
+state.close()
 fflush(nil)
 Distributed.finish()
 exit(0)

@@ -43,14 +43,14 @@ final class CommandLineTests: XCTestCase {
         _ = try write("fail.lua", "local function inner()\n  tensor.zeros(2):matmul('x')\nend\ninner()\n")
         let result = try LunetProcess.run(["fail.lua"], directory: folder)
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("lunet: fail.lua:2: bad argument #1 to 'matmul' (Float32 tensor expected, got string)\nstack traceback:"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("\(LunetProcess.executable.path): fail.lua:2: bad argument #1 to 'matmul' (Float32 tensor expected, got string)\nstack traceback:"), result.stderr)
         XCTAssertTrue(result.stderr.contains("in local 'inner'") || result.stderr.contains("in upvalue 'inner'") || result.stderr.contains("in function 'inner'"), result.stderr)
         let syntax = try LunetProcess.run(["-e", "x = = 1"])
         XCTAssertEqual(syntax.status, 1)
-        XCTAssertEqual(syntax.stderr, "lunet: (command line):1: unexpected symbol near '='\n")
+        XCTAssertEqual(syntax.stderr, "\(LunetProcess.executable.path): (command line):1: unexpected symbol near '='\n")
         let missing = try LunetProcess.run([folder + "/none.lua"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.stderr, "lunet: cannot open \(folder!)/none.lua: No such file or directory\n")
+        XCTAssertEqual(missing.stderr, "\(LunetProcess.executable.path): cannot open \(folder!)/none.lua: No such file or directory\n")
     }
 
     func testHelpVersionAndUnknownOptions() throws {
@@ -58,12 +58,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(try LunetProcess.run(["--help"]).stdout.hasPrefix("usage: lunet [options] [script [args]]"))
         let bad = try LunetProcess.run(["--frobnicate"])
         XCTAssertEqual(bad.status, 1)
-        XCTAssertTrue(bad.stderr.hasPrefix("lunet: unrecognized option '--frobnicate'\nusage:"))
+        XCTAssertTrue(bad.stderr.hasPrefix("\(LunetProcess.executable.path): unrecognized option '--frobnicate'\nusage:"))
     }
 
     func testLuaLibraryIsFoundFromAnyDirectory() throws {
-        let result = try LunetProcess.run(["-e", "print(require('lunet') == lunet, package.path:find('/lua/%?%.lua') ~= nil)"], directory: "/")
-        XCTAssertEqual(result.stdout, "true\ttrue\n")
+        let result = try LunetProcess.run(["-e", "print(require('lunet') == lunet, (select(2, require('lunet.models')):find('/lua/lunet/models%.lua$')))"],
+                                          directory: "/")
+        XCTAssertTrue(result.stdout.hasPrefix("true\t"), result.stdout)
         let custom = folder + "/lib"
         try FileManager.default.createDirectory(atPath: custom + "/lunet", withIntermediateDirectories: true)
         try "return {}".write(toFile: custom + "/lunet/init.lua", atomically: true, encoding: .utf8)
@@ -75,6 +76,10 @@ final class CommandLineTests: XCTestCase {
     func testInteractiveFlagOnAPipeEvaluatesLines() throws {
         let script = try write("setup.lua", "x = 20")
         let result = try LunetProcess.run(["-i", script], input: "x + 1\nfor i = 1, 2 do\nprint(i)\nend\n")
-        XCTAssertEqual(result.stdout, "lunet 0.1.0 (Lua 5.4, OpenBLAS)\n21\n1\n2\n")  // -i implies -v, as in lua
+        // -i implies -v, as in lua; each prompt (_PROMPT, _PROMPT2) is followed by the line read, as lua's readline echoes it.
+        XCTAssertEqual(result.stdout, "\(LunetProcess.version)\n> x + 1\n21\n> for i = 1, 2 do\n>> print(i)\n>> end\n1\n2\n> \n")
+        let prompts = try LunetProcess.run(["-e", "_PROMPT = 'lunet% ' _PROMPT2 = setmetatable({}, {__tostring = function() return '..' end})", "-i"],
+                                           input: "if true then\nprint(1) end\n")
+        XCTAssertEqual(prompts.stdout, "\(LunetProcess.version)\nlunet% if true then\n..print(1) end\n1\nlunet% \n")
     }
 }

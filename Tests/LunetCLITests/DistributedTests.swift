@@ -114,7 +114,7 @@ final class DistributedTests: XCTestCase {
         let result = try MPIRun.run(ranks: 2, [try script(source)], timeout: 30)
         XCTAssertFalse(result.timedOut, "the job hung: \(result.output)")
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.output.contains("[rank 2 of 2, MPI rank 1] lunet: "), result.output)
+        XCTAssertTrue(result.output.contains("[rank 2 of 2, MPI rank 1] \(LunetProcess.executable.path): "), result.output)
         XCTAssertTrue(result.output.contains(":1: rank two cannot go on"), result.output)
         XCTAssertFalse(result.output.contains("unreachable"), result.output)
         XCTAssertLessThan(result.seconds, 15)

@@ -12,7 +12,7 @@ final class InstallTests: XCTestCase {
 
         let installed = URL(fileURLWithPath: prefix + "/bin/lunet")
         let result = try LunetProcess.run(on: installed,
-            ["-e", "print(type(require('lunet.models').babenko), package.path:find('" + prefix + "/share/lunet/lua/?.lua', 1, true) ~= nil)"],
+            ["-e", "local models, file = require('lunet.models') print(type(models.babenko), file == '" + prefix + "/share/lunet/lua/lunet/models.lua')"],
             directory: "/", environment: ["LUNET_PATH": ""])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "function\ttrue\n")

@@ -54,15 +54,24 @@ final class LuaCommandLineTests: XCTestCase {
         XCTAssertEqual(stdin.stdout, "loading\tmod\t\(folder!)/modules/mod.lua\n8\n")
         let missing = try LunetProcess.run(["-l", "nonexistent"], environment: modulePath)
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.hasPrefix("lunet: module 'nonexistent' not found:\n\tno field package.preload['nonexistent']\n\tno file '\(folder!)/modules/nonexistent.lua'"), missing.stderr)
+        XCTAssertTrue(missing.stderr.hasPrefix("\(LunetProcess.executable.path): module 'nonexistent' not found:\n\tno field package.preload['nonexistent']\n\tno file '\(folder!)/modules/nonexistent.lua'"), missing.stderr)
     }
 
-    func testLuaPathIsHonouredBeforeLunetsFolder() throws {
-        let result = try LunetProcess.run(["-e", "print(package.path)"], environment: modulePath)
-        let path = result.stdout.trimmingCharacters(in: .newlines)
-        XCTAssertTrue(path.hasPrefix(folder + "/modules/?.lua;"), path)
-        XCTAssertTrue(path.hasSuffix("/lua/?.lua;" + path.split(separator: ";").last!), path)
-        XCTAssertTrue(path.hasSuffix("/lua/?/init.lua"), path)
+    func testLuaPathIsLuasOwnAndLunetsLibraryIsSearchedAfterIt() throws {
+        // package.path is exactly what lua makes of LUA_PATH (";;" is lua's default path);
+        // lunet's library is found by a searcher of its own, after the standard ones.
+        let result = try LunetProcess.run(["-e", "print(package.path)"], environment: ["LUA_PATH": "x"])
+        XCTAssertEqual(result.stdout, "x\n")
+        let expanded = try LunetProcess.run(["-e", "print(package.path)"], environment: modulePath)
+        XCTAssertTrue(expanded.stdout.hasPrefix(folder + "/modules/?.lua;"), expanded.stdout)
+        XCTAssertFalse(expanded.stdout.contains("/lua/?.lua;/"), expanded.stdout)
+        // A module of the user's path comes first, even under lunet's names.
+        try FileManager.default.createDirectory(atPath: folder + "/modules/lunet", withIntermediateDirectories: true)
+        try "return 'mine'".write(toFile: folder + "/modules/lunet/models.lua", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try LunetProcess.run(["-e", "print((require('lunet.models')))"], environment: modulePath).stdout, "mine\n")
+        try FileManager.default.removeItem(atPath: folder + "/modules/lunet")
+        let notFound = try LunetProcess.run(["-e", "require('lunet.nothing')"], environment: ["LUA_PATH": "x"])
+        XCTAssertTrue(notFound.stderr.contains("/lua/lunet/nothing.lua'"), notFound.stderr)
         let cpath = try LunetProcess.run(["-e", "print(package.cpath)"], environment: ["LUA_CPATH": "/nowhere/?.so"])
         XCTAssertEqual(cpath.stdout, "/nowhere/?.so\n")
         // lunet's own library is still found, and models with it.
@@ -88,11 +97,11 @@ final class LuaCommandLineTests: XCTestCase {
         let failing = try LunetProcess.run(["-e", "print(4)"], environment: ["LUA_INIT": "error('boom')"])
         XCTAssertEqual(failing.status, 1)
         XCTAssertEqual(failing.stdout, "")
-        XCTAssertTrue(failing.stderr.hasPrefix("lunet: LUA_INIT:1: boom\nstack traceback:"), failing.stderr)
+        XCTAssertTrue(failing.stderr.hasPrefix("\(LunetProcess.executable.path): LUA_INIT:1: boom\nstack traceback:"), failing.stderr)
         let syntax = try LunetProcess.run(["-e", "print(4)"], environment: ["LUA_INIT_5_4": "x ="])
-        XCTAssertEqual(syntax.stderr, "lunet: LUA_INIT_5_4:1: unexpected symbol near <eof>\n")
+        XCTAssertEqual(syntax.stderr, "\(LunetProcess.executable.path): LUA_INIT_5_4:1: unexpected symbol near <eof>\n")
         let absent = try LunetProcess.run(["-e", "print(4)"], environment: ["LUA_INIT": "@" + folder + "/none.lua"])
-        XCTAssertEqual(absent.stderr, "lunet: cannot open \(folder!)/none.lua: No such file or directory\n")
+        XCTAssertEqual(absent.stderr, "\(LunetProcess.executable.path): cannot open \(folder!)/none.lua: No such file or directory\n")
         XCTAssertEqual(absent.status, 1)
     }
 
@@ -100,15 +109,40 @@ final class LuaCommandLineTests: XCTestCase {
         XCTAssertEqual(try LunetProcess.run(["-W", "-e", "warn('hi')"]).stderr, "Lua warning: hi\n")
         XCTAssertEqual(try LunetProcess.run(["-e", "warn('hi')"]).stderr, "")
         // -v prints the version and goes on; alone it does not read standard input.
-        XCTAssertEqual(try LunetProcess.run(["-v", "-e", "print(7)"]).stdout, "lunet 0.1.0 (Lua 5.4, OpenBLAS)\n7\n")
+        XCTAssertEqual(try LunetProcess.run(["-v", "-e", "print(7)"]).stdout, "\(LunetProcess.version)\n7\n")
         let versionOnly = try LunetProcess.run(["-v"], input: "print('not run')")
-        XCTAssertEqual(versionOnly.stdout, "lunet 0.1.0 (Lua 5.4, OpenBLAS)\n")
+        XCTAssertEqual(versionOnly.stdout, "\(LunetProcess.version)\n")
         XCTAssertEqual(versionOnly.status, 0)
         XCTAssertEqual(try LunetProcess.run(["-e", "os.exit(3)"]).status, 3)
         XCTAssertEqual(try LunetProcess.run(["-e", "os.exit(false)"]).status, 1)
         let table = try LunetProcess.run(["-e", "error({})"])
         XCTAssertEqual(table.status, 1)
-        XCTAssertTrue(table.stderr.hasPrefix("lunet: (error object is a table value)\n"), table.stderr)
+        XCTAssertTrue(table.stderr.hasPrefix("\(LunetProcess.executable.path): (error object is a table value)\n"), table.stderr)
+    }
+
+    /// Ctrl-C twice ends a script even when every error is swallowed by pcall:
+    /// the second request stays raised until control is back at the top level.
+    /// (One Ctrl-C is an error a pcall may catch, as lua's own main.lua checks.)
+    func testInterruptEndsALoopOfPcalls() throws {
+        for executable in LunetProcess.executables {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["-e", "while true do pcall(function() local t = 0 for i = 1, 1e4 do t = t + i end end) end"]
+            let stderr = Pipe()
+            process.standardError = stderr
+            try process.run()
+            usleep(500_000)
+            process.interrupt()
+            usleep(300_000)
+            process.interrupt()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning { process.terminate(); XCTFail("\(executable.path) still runs 10 s after Ctrl-C") }
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 1)
+            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertTrue(message.hasPrefix("\(executable.path): (command line):1: interrupted!\n"), message)
+        }
     }
 
     func testUsageErrorsAsLua() throws {
@@ -119,7 +153,7 @@ final class LuaCommandLineTests: XCTestCase {
             let result = try LunetProcess.run(arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")
             XCTAssertEqual(result.stdout, "", "nothing runs before the options are checked: \(arguments)")
-            XCTAssertTrue(result.stderr.hasPrefix("lunet: \(message)\nusage: lunet [options] [script [args]]\n"), result.stderr)
+            XCTAssertTrue(result.stderr.hasPrefix("\(LunetProcess.executable.path): \(message)\nusage: lunet [options] [script [args]]\n"), result.stderr)
         }
     }
 

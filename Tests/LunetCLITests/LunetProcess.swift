@@ -6,6 +6,9 @@ import XCTest
 /// it (`make test` does): users run the release build, compiled with other
 /// optimizations, so every end-to-end test checks that it answers the same.
 enum LunetProcess {
+    /// What `lunet -v` prints: lunet's version, then the Lua it embeds as `lua -v` says it.
+    static let version = "lunet 0.1.0 (OpenBLAS) on Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio"
+
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lunet")
     }

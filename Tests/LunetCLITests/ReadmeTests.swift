@@ -41,20 +41,22 @@ final class ReadmeTests: XCTestCase {
     }
 
     /// A session's `> ` and `>> ` lines are typed; every other line is what the
-    /// REPL prints (standard output and error in order). A line `...` stands for
+    /// REPL prints (standard output and error in order). Replayed on a pipe,
+    /// lunet writes each prompt and the line it read, as the README shows
+    /// them, so the whole transcript is compared. A line `...` stands for
     /// any number of lines (timings, progress).
     func testEverySessionPrintsWhatTheReadmeShows() throws {
         let sessions = try Self.blocks().filter { $0.lines.first?.hasPrefix("$ lunet") == true || $0.lines.first?.hasPrefix("$ .build/release/lunet") == true }
         XCTAssertGreaterThan(sessions.count, 0, "README.md has no REPL session")
         for session in sessions {
-            let body = session.lines.dropFirst(2)  // the command and the banner
+            let body = session.lines.dropFirst().drop { !$0.hasPrefix("> ") }  // the command and the banner
             let typed = body.compactMap { line -> String? in
                 if line.hasPrefix(">> ") { return String(line.dropFirst(3)) }
                 if line.hasPrefix("> ") { return String(line.dropFirst(2)) }
                 return nil
             }
-            let expected = body.filter { !$0.hasPrefix("> ") && !$0.hasPrefix(">> ") && $0 != ">" }
-            let printed = try replay(typed)
+            let expected = body.map(Self.trimmedRight)
+            let printed = try replay(typed).map(Self.trimmedRight)
             XCTAssertTrue(Self.matches(printed, expected),
                           "README.md:\(session.line): the session printed\n\(printed.joined(separator: "\n"))\nbut the README shows\n\(expected.joined(separator: "\n"))")
         }
@@ -82,7 +84,12 @@ final class ReadmeTests: XCTestCase {
         if lines.last == "" { lines.removeLast() }
         // `-i` prints the version first, as lua does; the README shows it as the banner.
         if lines.first?.hasPrefix("lunet ") == true { lines.removeFirst() }
+        if lines.last == "> " { lines.removeLast() }  // the prompt that met the end of input
         return lines
+    }
+
+    static func trimmedRight(_ line: String) -> String {
+        String(line.reversed().drop { $0 == " " }.reversed())
     }
 
     /// Line-by-line equality where an expected `...` matches any run of lines.

@@ -114,6 +114,17 @@ final class ReplTerminalTests: XCTestCase {
         expect("> ")
         type("x:dim()\n")
         expect("4\r\n")
+        // The first Ctrl-C is an error pcall may catch, as in lua; a second one
+        // stays raised until the prompt, so a loop of pcalls still stops.
+        type("n = 0 while true do n = n + 1 pcall(function() local t = 0 for i = 1, 1e5 do t = t + i end end) end\n")
+        usleep(300_000)
+        process.interrupt()
+        usleep(300_000)
+        process.interrupt()
+        expect("interrupted!")
+        expect("> ")
+        type("n > 0\n")
+        expect("true\r\n")
         type("tensor.ze\t(2):numel()\n")
         expect("tensor.zeros(2):numel()")
         expect("2\r\n")

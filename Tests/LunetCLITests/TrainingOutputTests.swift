@@ -38,7 +38,7 @@ final class TrainingOutputTests: XCTestCase {
     func testCallbackErrorReachesTheCommandLineWithOneTraceback() throws {
         let result = try LunetProcess.run(["-"], input: Self.script("verbose = 0, onEpoch = function() error('bad callback') end"))
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("lunet: stdin:6: bad callback\nstack traceback:\n"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("\(LunetProcess.executable.path): stdin:6: bad callback\nstack traceback:\n"), result.stderr)
         XCTAssertEqual(result.stderr.components(separatedBy: "stack traceback:").count, 2, result.stderr)
     }
 }

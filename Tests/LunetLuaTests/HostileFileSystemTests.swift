@@ -24,11 +24,36 @@ final class HostileFileSystemTests: LuaTestCase {
     func testFIFOsAreSkippedOrRefusedNeverRead() throws {
         try Data(DataFixtures.jpeg64).write(to: URL(fileURLWithPath: root + "/folder/cats/a.jpg"))
         XCTAssertEqual(mkfifo(root + "/folder/cats/b.jpg", 0o644), 0)
+        var notes: [String] = []
+        let write = Notice.write
+        Notice.write = { notes.append($0) }
+        defer { Notice.write = write }
         XCTAssertEqual(try eval("#data.imagefolder([[\(root)/folder]])"), ["1"])
+        XCTAssertEqual(notes, ["skipped 1 entry of '\(root)/folder' that is not a regular file: 'cats/b.jpg' (FIFO)"])
+        // A broken link is said too; so is every kind, counted once per load.
+        try FileManager.default.createSymbolicLink(atPath: root + "/folder/cats/c.jpg", withDestinationPath: root + "/nowhere.jpg")
+        notes = []
+        XCTAssertEqual(try eval("#data.imagefolder([[\(root)/folder]])"), ["1"])
+        XCTAssertEqual(notes, ["skipped 2 entries of '\(root)/folder' that are not regular files: "
+                               + "'cats/b.jpg' (FIFO), 'cats/c.jpg' (broken link or link to a special file)"])
         XCTAssertEqual(mkfifo(root + "/x.npy", 0o644), 0)
         assertError("tensor.load([[\(root)/x.npy]])", "test:1: cannot read '\(root)/x.npy': not a regular file")
         assertError("data.imagefolder([[\(root)/x.npy]])", "test:1: '\(root)/x.npy' is neither a folder nor a regular file")
         assertError("data.idx([[\(root)/x.npy]], [[\(root)/x.npy]])", "test:1: cannot read '\(root)/x.npy': no such file or not readable")
+    }
+
+    /// A folder where a file is to be written is named as a folder, by every writer.
+    func testWritingOverAFolderSaysItIsAFolder() throws {
+        try FileManager.default.createDirectory(atPath: root + "/d", withIntermediateDirectories: true)
+        let set = "local ds = data.dataset(tensor.zeros({2, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(2, {dtype = 'int32'}))\n"
+        for target in ["\(root)/d", "\(root)/d/"] {
+            assertError("nn.save(nn.ReLU(), [[\(target)]])", "test:1: cannot write '\(target)': it is a folder; give a file name")
+            assertError("tensor.save(tensor.zeros(2), [[\(target)]])", "test:1: cannot write '\(target)': it is a folder; give a file name")
+            assertError(set + "retrieval.figure(ds, retrieval.search(tensor.ones(2, 2), {k = 1}), [[\(target)]])",
+                        "test:2: cannot write '\(target)': it is a folder; give a file name")
+        }
+        assertError("tensor.save(tensor.zeros(2), [[\(root)/file/]])", "test:1: cannot write '\(root)/file/': a file name cannot end with '/'")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/d"), [])
     }
 
     func testNULBytesInPathsAreRefusedAndShown() throws {

@@ -13,6 +13,20 @@ final class ReplDisplayTests: LuaTestCase {
         XCTAssertEqual(lines.last, "[Float32 tensor of shape 100x3x64x64]")
     }
 
+    /// The REPL prints through the global print as lua does, so a `__tostring`
+    /// that raises or recurses forever is an error the user sees, not a silent `(table)`.
+    func testFailingToStringIsReported() throws {
+        let session = ReplSession(state: lua)
+        try run("bad = setmetatable({}, {__tostring = function() error('no text', 0) end})")
+        XCTAssertEqual(session.evaluate("bad"), .failure("error calling 'print' (no text)"))
+        try run("deep = setmetatable({}, {__tostring = function(s) return tostring(s) end})")
+        guard case .failure(let message) = session.evaluate("deep") else { return XCTFail("recursion was not reported") }
+        XCTAssertTrue(message.hasPrefix("error calling 'print' ("), message)
+        try run("print = nil")
+        XCTAssertEqual(session.evaluate("1 + 1"), .failure("error calling 'print' (attempt to call a nil value)"))
+        XCTAssertEqual(session.evaluate("x = 1"), .ran)
+    }
+
     func testClassListPrintsItsNames() throws {
         try run("""
             names, labels = {}, {} for i = 1, 12 do names[i], labels[i] = 'c' .. i, i end

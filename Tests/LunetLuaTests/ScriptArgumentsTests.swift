@@ -18,5 +18,16 @@ final class ScriptArgumentsTests: LuaTestCase {
         assertError("lunet.arguments({'--lr', 'fast'}, \(spec))", "option --lr expects a number, got 'fast'")
         assertError("lunet.arguments({'--out'}, \(spec))", "option --out needs a value")
         assertError("lunet.arguments({'a', 'b'}, \(spec))", "unexpected argument 'b'\n" + usage)
+        // Another option where a value should be is a missing value, for strings as for numbers.
+        assertError("lunet.arguments({'--out', '--epochs', '5'}, \(spec))", "option --out needs a value")
+        assertError("lunet.arguments({'--epochs', '--out', 'x'}, \(spec))", "option --epochs needs a value")
+        assertError("lunet.arguments({'--within=yes'}, \(spec))", "option --within takes no value, got 'yes'")
+        assertError("lunet.arguments({'--epochs=x'}, \(spec))", "option --epochs expects a number, got 'x'")
+    }
+
+    func testInlineValuesAndEmptyStringDefaults() throws {
+        XCTAssertEqual(try eval("(function(o) return o.out, o.epochs end)(lunet.arguments({'--out=--odd', '--epochs=4'}, \(spec)))"),
+                       ["--odd", "4"])
+        assertError("lunet.arguments({'--x'}, {name = {'', 'a name'}})", "unknown option --x\nusage: lunet script.lua [options]\n  --name ''          a name")
     }
 }

@@ -29,6 +29,12 @@ lunet.document(lunet.checkOptions, "lunet.checkOptions(options, owner, {key = ki
   "Rejects unknown keys and values outside their kind ('integer', 'positive integer', 'non-negative integer', 'number', " ..
   "'non-negative number', 'positive number', 'probability', 'boolean'); returns options or {}.")
 
+--- How the REPL shows a value it prints (then passed to the global print).
+function lunet.display(value)
+  return tostring(value)
+end
+lunet.document(lunet.display, "lunet.display(value)", "The text the REPL prints for a value.")
+
 --- Parses a script's command line (`arg`) for the examples: `--name value`
 --- options whose defaults set their types, `--flag` for boolean options, and
 --- positional arguments named in spec.positional. `--help` prints the usage.
@@ -48,7 +54,8 @@ function lunet.arguments(argv, spec)
     end
     for _, name in ipairs(names) do
       local default = spec[name][1]
-      local shown = type(default) == "boolean" and "--" .. name or "--" .. name .. " " .. tostring(default)
+      local value = default == "" and "''" or tostring(default)
+      local shown = type(default) == "boolean" and "--" .. name or "--" .. name .. " " .. value
       lines[#lines + 1] = ("  %-18s %s"):format(shown, spec[name][2] or "")
     end
     return table.concat(lines, "\n")
@@ -56,7 +63,8 @@ function lunet.arguments(argv, spec)
   local i = 1
   while argv and argv[i] ~= nil do
     local word = argv[i]
-    local name = word:match("^%-%-(.+)$")
+    local name, inline = word:match("^%-%-([^=]+)=(.*)$")
+    name = name or word:match("^%-%-(.+)$")
     if word == "--help" then
       print(usage())
       os.exit(0)
@@ -65,11 +73,16 @@ function lunet.arguments(argv, spec)
       if default == nil or name == "usage" or name == "positional" then
         error("unknown option " .. word .. "\n" .. usage(), 0)
       elseif type(default) == "boolean" then
+        if inline then error(("option --%s takes no value, got '%s'"):format(name, inline), 0) end
         options[name] = true
         i = i + 1
       else
-        local value = argv[i + 1]
-        if value == nil then error("option " .. word .. " needs a value", 0) end
+        -- A value is the next word, unless it is another option (--name=--x gives one that is).
+        local value = inline or argv[i + 1]
+        if value == nil or (not inline and value:match("^%-%-")) then
+          error("option --" .. name .. " needs a value", 0)
+        end
+        word = "--" .. name
         if type(default) == "number" then
           value = tonumber(value) or error(("option %s expects a number, got '%s'"):format(word, value), 0)
           if math.type(default) == "integer" then
@@ -77,7 +90,7 @@ function lunet.arguments(argv, spec)
           end
         end
         options[name] = value
-        i = i + 2
+        i = i + (inline and 1 or 2)
       end
     else
       positional[#positional + 1] = word
@@ -92,7 +105,8 @@ function lunet.arguments(argv, spec)
   return options
 end
 lunet.document(lunet.arguments, "lunet.arguments(arg, {usage = '...', positional = {{name, default, help}}, name = {default, help}, ...})",
-  "Parses a script's command line: --name value (typed by the default: integer, number or string), --flag for boolean " ..
+  "Parses a script's command line: --name value or --name=value (typed by the default: integer, number or string; " ..
+  "a value may not start with -- unless given as --name=value), --flag for boolean " ..
   "defaults, positional arguments in order; unknown options are errors; --help prints the usage and exits.")
 
 package.loaded.lunet = lunet

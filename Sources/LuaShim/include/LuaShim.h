@@ -62,4 +62,11 @@ int lunet_gc_count_kb(lua_State *L);
 void lunet_gc_collect(lua_State *L);
 int lunet_loadfile(lua_State *L, const char *path);
 
+/* Pushes the script arguments as lua.c does (the global 'arg' table's 1..#arg);
+   returns how many, or -1 with the error message on the stack. */
+int lunet_pushargs(lua_State *L);
+
+/* "Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio", as lua -v prints it. */
+const char *lunet_lua_copyright(void);
+
 #endif

@@ -14,9 +14,23 @@ public protocol DataSource: AnyObject, Sendable {
     func isFolder(_ path: String) -> Bool
     /// The whole file; safe to call from several threads.
     func read(_ path: String) throws -> [UInt8]
+    /// Entries `files(in:)` passed over because they are not regular files
+    /// (a FIFO, a device, a broken link), with why: `'cats/a' (FIFO)`.
+    var skippedEntries: [String] { get }
 }
 
 extension DataSource {
+    public var skippedEntries: [String] { [] }
+
+    /// Says, in one line, which entries were passed over (if any).
+    public func noteSkippedEntries() {
+        let skipped = skippedEntries
+        guard !skipped.isEmpty else { return }
+        let shown = skipped.prefix(5).joined(separator: ", ") + (skipped.count > 5 ? ", ..." : "")
+        Notice.write("skipped \(skipped.count) entr\(skipped.count == 1 ? "y" : "ies") of '\(location)' that "
+                     + "\(skipped.count == 1 ? "is not a regular file" : "are not regular files"): \(shown)")
+    }
+
     /// How error messages name a file of this source.
     public func describe(_ path: String) -> String {
         path.isEmpty ? location : location.hasSuffix("/") ? location + path : location + "/" + path

@@ -1,8 +1,12 @@
 import Foundation
 
 /// Files of a folder on disk.
-public final class FolderSource: DataSource {
+public final class FolderSource: DataSource, @unchecked Sendable {
     public let location: String
+    private let lock = NSLock()
+    private var skipped: [String] = []
+
+    public var skippedEntries: [String] { lock.withLock { skipped } }
 
     public init(_ location: String) {
         self.location = location
@@ -10,7 +14,8 @@ public final class FolderSource: DataSource {
 
     /// Names in `folder` that are folders (or regular files), from readdir's
     /// entry types: no stat per file, which matters for 100,000 images. FIFOs,
-    /// sockets and devices are neither: reading one could block forever.
+    /// sockets and devices are neither (reading one could block forever): when
+    /// listing files they are recorded in `skippedEntries`, as are broken links.
     private func entries(_ folder: String, folders: Bool) throws -> [String] {
         let path = describe(folder)
         guard let directory = opendir(path) else { throw LunetError("missing folder '\(path)'") }
@@ -27,9 +32,26 @@ public final class FolderSource: DataSource {
             let wanted = folders
                 ? type == UInt8(DT_DIR) || unknown && isFolder(relative)
                 : type == UInt8(DT_REG) || unknown && isFile(relative)
-            if wanted { names.append(name) }
+            if wanted {
+                names.append(name)
+            } else if !folders, let kind = Self.skippedKind(type, isFolder(relative)) {
+                lock.withLock { skipped.append("'\(relative)' (\(kind))") }
+            }
         }
         return codePointSorted(names)
+    }
+
+    /// Why a file listing passes over an entry of readdir type `type`; nil
+    /// for folders, which a listing of files passes over silently.
+    private static func skippedKind(_ type: UInt8, _ isFolder: Bool) -> String? {
+        switch Int32(type) {
+        case Int32(DT_DIR): nil
+        case Int32(DT_FIFO): "FIFO"
+        case Int32(DT_SOCK): "socket"
+        case Int32(DT_CHR), Int32(DT_BLK): "device"
+        case Int32(DT_LNK): isFolder ? nil : "broken link or link to a special file"
+        default: isFolder ? nil : "not a regular file"
+        }
     }
 
     public func files(in folder: String) throws -> [String] { try entries(folder, folders: false) }

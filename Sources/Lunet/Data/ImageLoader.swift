@@ -26,6 +26,7 @@ public struct ImageLoader: Sendable {
     static let chunkSize = 32
 
     public func load(_ paths: [String], from source: any DataSource) throws -> Tensor<UInt8> {
+        source.noteSkippedEntries()
         let itemSize = channels * height * width
         let failures = FailureRecord()
         var images = try Tensor<UInt8>(unsafeUninitializedShape: [paths.count, channels, height, width]) { _ in }

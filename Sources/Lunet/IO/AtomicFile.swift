@@ -7,6 +7,10 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw LunetError("cannot write '\(path)': it is a folder; give a file name")
+        }
+        guard !path.hasSuffix("/") else { throw LunetError("cannot write '\(path)': a file name cannot end with '/'") }
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LunetError("cannot write '\(path)': folder '\(directory)' does not exist")
         }
