@@ -69,6 +69,16 @@ final class OneShotTests: XCTestCase {
         }
     }
 
+    /// Query images of another size than the support images used to fail in
+    /// the concatenation of their embeddings ("cat: shapes 20x11025 and 20x784").
+    func testRunWithTwoImageSizesNamesTheRunAndTheSizes() throws {
+        let run = OneShotRun(name: "run07", support: try Tensor<UInt8>.zeros([2, 1, 4, 4]),
+                             query: try Tensor<UInt8>.zeros([1, 1, 2, 2]), answers: [0])
+        XCTAssertThrowsError(try OneShot.runs(.pixels, [run])) {
+            XCTAssertEqual("\($0)", "one-shot run run07: its test images are 1x2x2 and its training images 1x4x4; the images of a run must have one size")
+        }
+    }
+
     func testBadTaskShapesAreClearErrors() throws {
         let dataset = try TripletFixtures.characters(3)
         XCTAssertThrowsError(try OneShot.evaluate(.pixels, dataset, way: 5, tasks: 1)) { error in

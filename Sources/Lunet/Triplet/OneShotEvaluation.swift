@@ -91,6 +91,11 @@ public enum OneShot {
         guard !runs.isEmpty else { throw LunetError("oneshot.runs: no runs given") }
         var errors: [Int] = [], total = 0
         for run in runs {
+            let (supportSize, querySize) = (Array(run.support.shape.dropFirst()), Array(run.query.shape.dropFirst()))
+            guard supportSize == querySize else {
+                throw LunetError("one-shot run \(run.name): its test images are \(formatShape(querySize)) and its training images "
+                                 + "\(formatShape(supportSize)); the images of a run must have one size")
+            }
             let support = try embedding.embedAll(run.support)
             let query = try embedding.embedAll(run.query)
             try checkFinite(support) { LunetError("training image \(position: $0) of \(run.name)") }
