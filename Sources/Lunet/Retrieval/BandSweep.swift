@@ -19,12 +19,15 @@ struct BandSweep {
         // The band's blocks; the blocks off the band reuse the first one's memory.
         var kept = try Tensor<Float>(unsafeUninitializedShape: [Swift.max(band.count, 1), b, b]) { _ in }
         try kept.withUnsafeMutableBufferPointer { kept in
+            // The band's products back to back: after a product OpenBLAS's
+            // threads spin for a while (up to 2^28 cycles), taking a core from
+            // whatever runs next, so lunet's own loops run between as few products as possible.
             var blocks: [GramBlocks.Block] = []
             for (index, (row, column)) in band.enumerated() {
                 try Interruption.check()
                 blocks.append(gram.compute(row, column, into: kept.baseAddress! + index * b * b))
-                collectRelevant(blocks[index])
             }
+            for block in blocks { collectRelevant(block) }
             ranks.sortAllRelevant(queries: prepared.rows)
             for block in blocks { countIrrelevant(block) }
             for row in 0..<count {
