@@ -20,11 +20,11 @@ enum LossBindings {
         },
         LuaFunction("TripletLoss", "nn.TripletLoss{margin = 0.2, distance = 'squared'}", "Triplet loss max(d(a,p) - d(a,n) + margin, 0), mean over the batch; distance 'squared' or 'euclidean'.") { call in
             let options = try call.options(1, for: "nn.TripletLoss", allowed: ["margin", "distance"])
-            let distance = try options.choice("distance", TripletLoss.Distance.allCases.map(\.rawValue), default: "squared")
+            let distance = try options.choice("distance", TripletLoss.distances.map(\.rawValue), default: "squared")
             let margin = try options.float("margin", default: 0.2)
             guard margin >= 0, margin.isFinite else { throw LunetError("nn.TripletLoss: margin must be a non-negative number, got \(margin)") }
             call.pushObject(TripletLoss(margin: margin,
-                                        distance: TripletLoss.Distance(rawValue: distance)!), metatable: metatable)
+                                        distance: DistanceMetric(rawValue: distance)!), metatable: metatable)
             return 1
         },
         LuaFunction("l2Penalty", "nn.l2Penalty(model)", "The L2 penalty sum(l2 * sum(w^2)) of the layers that set {l2 = ...}; optimizers add its gradient in :step().") { call in

@@ -81,8 +81,8 @@ enum RetrievalBindings {
         return codes
     }
 
-    static func metric(_ options: LuaOptions) throws -> SimilarityMetric {
-        SimilarityMetric(rawValue: try options.choice("metric", SimilarityMetric.allCases.map(\.rawValue), default: "cosine"))!
+    static func metric(_ options: LuaOptions) throws -> DistanceMetric {
+        DistanceMetric(rawValue: try options.choice("metric", NeighborSearch.metrics.map(\.rawValue), default: "cosine"))!
     }
 
     /// The layer names at `index`: a list of strings or one string.
@@ -105,8 +105,9 @@ enum RetrievalBindings {
         case nil:
             return Array(0..<count)
         case .integer(let n)?:
-            guard n >= 1, n <= count else {
-                throw LunetError("option 'queries' for \(options.owner): \(n) queries asked for, but there are \(count) \(what)")
+            guard n >= 1 else { throw LunetError("option 'queries' for \(options.owner): a count of at least 1 expected, got \(n)") }
+            guard n <= count else {
+                throw LunetError("option 'queries' for \(options.owner): \(n) quer\(n == 1 ? "y" : "ies") asked for, but there are \(count) \(what)")
             }
             return Array(0..<n)
         case let value?:

@@ -124,8 +124,8 @@ enum TripletBindings {
         return .network(try call.object(index, Module.self, expected: "nn module or 'pixels'"))
     }
 
-    static func distance(_ options: LuaOptions) throws -> OneShot.Distance {
-        OneShot.Distance(rawValue: try options.choice("distance", OneShot.Distance.allCases.map(\.rawValue), default: "euclidean"))!
+    static func distance(_ options: LuaOptions) throws -> DistanceMetric {
+        DistanceMetric(rawValue: try options.choice("distance", OneShot.distances.map(\.rawValue), default: "euclidean"))!
     }
 
     static func pushResult(_ call: LuaCall, _ result: OneShot.Result) {

@@ -13,7 +13,7 @@ enum TripletFitBinding {
         let dataset = try call.dataset(2)
         let options = try declaredOptions(call)
         let sampler = try options.object("sampler", as: TripletSampler.self) ?? RandomTripletSampler()
-        let distance = TripletLoss.Distance(rawValue: try options.string("distance"))!
+        let distance = DistanceMetric(rawValue: try options.string("distance"))!
         let loss = TripletLoss(margin: try options.float("margin"), distance: distance)
         let source = try TripletBatches(dataset, sampler: sampler, loss: loss, batch: options.int("batch"), steps: options.int("steps"),
                                         seed: options.seed() ?? GlobalRandom.makeSeed())

@@ -92,6 +92,39 @@ final class RetrievalBindingsTests: LuaTestCase {
                     "test:1: bad argument #2 to 'figure' (result of retrieval.search ({indices, scores, queries}) expected, got table)")
     }
 
+    /// NaN or infinite codes are an error naming the row, counted from 1, in every function that ranks them.
+    func testNonFiniteCodesAreAnErrorNamingTheRow() {
+        let setup = line + "points:set(3, 2, 0/0) local labels = tensor.from({1, 2, 1, 2, 1, 2}, {dtype = 'int32'})\n"
+        let message = "test:2: codes row 3 holds NaN: codes must be finite to be ranked"
+        assertError(setup + "retrieval.search(points, {queries = {1}, k = 1})", message)
+        assertError(setup + "retrieval.averagePrecision(points, labels, {queries = {1}})", message)
+        assertError(setup + "retrieval.mAP(points, labels, {metric = 'dot'})", message)
+        assertError(setup + "retrieval.precisionAt(points, labels, 2)", message)
+        assertError(line + "points:set(6, 1, -1/0) retrieval.mAP(points, tensor.from({1, 2, 1, 2, 1, 2}, {dtype = 'int32'}))",
+                    "test:1: codes row 6 holds an infinity: codes must be finite to be ranked")
+    }
+
+    /// Empty code matrices, k = 0 and query counts out of range, for every function.
+    func testEmptyCodesAndBadCounts() {
+        for shape in ["{0, 4}", "{3, 0}"] {
+            let codes = "local codes = tensor.zeros(\(shape)) local labels = tensor.zeros({codes:size(1)}, {dtype = 'int32'})\n"
+            let message = "test:2: codes must be a matrix [N, D] with at least one row and one column, got Float32 tensor of shape \(shape.dropFirst().dropLast().replacingOccurrences(of: ", ", with: "x"))"
+            assertError(codes + "retrieval.search(codes)", message)
+            assertError(codes + "retrieval.averagePrecision(codes, labels)", message)
+            assertError(codes + "retrieval.mAP(codes, labels)", message)
+            assertError(codes + "retrieval.precisionAt(codes, labels, 1)", message)
+        }
+        let labels = "local labels = tensor.from({1, 2, 1, 2, 1, 2}, {dtype = 'int32'})\n"
+        assertError(line + labels + "retrieval.search(points, {k = 0})", "test:2: k must be at least 1, got 0")
+        assertError(line + labels + "retrieval.precisionAt(points, labels, 0)", "test:2: k must be at least 1, got 0")
+        assertError(line + labels + "retrieval.search(points, {queries = 0})",
+                    "test:2: option 'queries' for retrieval.search: a count of at least 1 expected, got 0")
+        assertError(line + labels + "retrieval.averagePrecision(points, labels, {queries = {7}})",
+                    "test:2: option 'queries' for retrieval.averagePrecision: index 7 out of range for 6 codes")
+        assertError("retrieval.search(tensor.zeros({1, 2}))",
+                    "test:1: k = 5 is more than the 0 codes each query can be compared with (N - 1 with excludeSelf)")
+    }
+
     func testFigureIsWritten() throws {
         let path = NSTemporaryDirectory() + "lunet-retrieval-\(getpid()).png"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -159,4 +159,12 @@ final class TripletBindingsTests: LuaTestCase {
         assertError("oneshot.evaluate(net, ds, {within = 'alphabet'})", "test:1: option 'within' for oneshot.evaluate must be one of 'group', got 'alphabet'")
         assertError("oneshot.runs('pixel', {})", "test:1: bad argument #1 to 'runs' (nn module or 'pixels' expected, got 'pixel')")
     }
+
+    /// A run whose test images differ in size from its training images is named with both sizes.
+    func testRunsWithTwoImageSizes() {
+        assertError("""
+            oneshot.runs('pixels', {{name = 'run03', support = tensor.zeros({20, 1, 105, 105}, {dtype = 'uint8'}),
+              query = tensor.zeros({1, 1, 28, 28}, {dtype = 'uint8'}), answers = {1}}})
+            """, "test:1: one-shot run run03: its test images are 1x28x28 and its training images 1x105x105; the images of a run must have one size")
+    }
 }

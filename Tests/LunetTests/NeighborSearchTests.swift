@@ -26,19 +26,27 @@ final class NeighborSearchTests: XCTestCase {
         XCTAssertEqual(cosine.scores.scalars[0], 4 / (Float(2).squareRoot() * Float(10).squareRoot()), accuracy: 1e-6)
     }
 
-    func testTiesGoToTheLowerIndexAndNaNComesLast() throws {
-        let codes = try Tensor<Float>(shape: [5, 1], scalars: [1, .nan, 2, 2, 2])
+    func testTiesGoToTheLowerIndex() throws {
+        let codes = try Tensor<Float>(shape: [5, 1], scalars: [1, 3, 2, 2, 2])
         let result = try NeighborSearch(metric: .dot, k: 4)(codes, queries: [0])
-        XCTAssertEqual(result.indices.scalars, [2, 3, 4, 1])
-        XCTAssertTrue(result.scores.scalars[3].isNaN)
+        XCTAssertEqual(result.indices.scalars, [1, 2, 3, 4])
         let withSelf = try NeighborSearch(metric: .dot, k: 5, excludeSelf: false)(codes, queries: [3])
-        XCTAssertEqual(withSelf.indices.scalars, [2, 3, 4, 0, 1])
+        XCTAssertEqual(withSelf.indices.scalars, [1, 2, 3, 4, 0])
+    }
+
+    /// NaN scores, which finite codes give by overflow (inf - inf), come last.
+    func testNaNScoresComeLast() throws {
+        let codes = try Tensor<Float>(shape: [4, 2], scalars: [3e38, 3e38,  3e38, -3e38,  2e-38, 0,  2e-38, 0])
+        let result = try NeighborSearch(metric: .dot, k: 3)(codes, queries: [0])
+        XCTAssertEqual(result.indices.scalars, [2, 3, 1])
+        XCTAssertEqual(Array(result.scores.scalars.prefix(2)), [6, 6])
+        XCTAssertTrue(result.scores.scalars[2].isNaN)
     }
 
     func testBlocksSmallerThanTheSetGiveTheSameResult() throws {
         let codes = try Tensor<Float>.randn([37, 6], seed: 3)
         let queries = [36, 0, 5, 5, 17, 2, 30]
-        for metric in SimilarityMetric.allCases {
+        for metric in DistanceMetric.allCases {
             let whole = try NeighborSearch(metric: metric, k: 7)(codes, queries: queries)
             var blocked = NeighborSearch(metric: metric, k: 7)
             blocked.blockRows = 2
@@ -49,7 +57,7 @@ final class NeighborSearchTests: XCTestCase {
             // Against a sort of the full row.
             let all = try NeighborSearch(metric: metric, k: 36)(codes, queries: [17])
             XCTAssertEqual(Array(all.indices.scalars.prefix(7)), Array(whole.indices.scalars[28..<35]))
-            XCTAssertEqual(all.scores.scalars, all.scores.scalars.sorted(by: metric == .euclidean ? (<) : (>)))
+            XCTAssertEqual(all.scores.scalars, all.scores.scalars.sorted(by: metric.isDistance ? (<) : (>)))
         }
     }
 
@@ -61,7 +69,7 @@ final class NeighborSearchTests: XCTestCase {
             XCTAssertEqual("\($0)", "k must be at least 1, got 0")
         }
         XCTAssertThrowsError(try NeighborSearch(k: 1)(try codes(), queries: [6])) {
-            XCTAssertEqual("\($0)", "query 7 out of range for 6 codes")
+            XCTAssertEqual("\($0)", "query 6 out of range for 6 codes")  // Swift's phrasing: 0-based
         }
     }
 

@@ -52,10 +52,50 @@ final class OneShotTests: XCTestCase {
         XCTAssertEqual(try OneShot.runs(.pixels, [run], distance: .cosine).correct, 1)
     }
 
+    /// A NaN embedding is nearest to nothing, so its task used to go to the
+    /// first support image, the true class's, and count as correct: it is an
+    /// error naming the image (0-based here; Lua counts from 1).
+    func testNaNEmbeddingsAreAnErrorNamingTheImage() throws {
+        let net = NaNOnBrightImages()
+        let run = OneShotRun(name: "run1", support: try Tensor<UInt8>(shape: [2, 1, 1, 2], scalars: [1, 0, 255, 10]),
+                             query: try Tensor<UInt8>(shape: [1, 1, 1, 2], scalars: [5, 4]), answers: [0])
+        XCTAssertThrowsError(try OneShot.runs(.network(net), [run])) {
+            XCTAssertEqual("\($0)", "one-shot evaluation: the embedding of training image 1 of run1 holds NaN: embeddings must be finite to be compared")
+        }
+        let images = try Tensor<UInt8>(shape: [4, 1, 1, 2], scalars: [1, 2, 3, 4, 5, 6, 255, 8])
+        let dataset = try Dataset(images: images, labels: try Tensor(shape: [4], scalars: [0, 0, 1, 1]), classes: ["a", "b"])
+        XCTAssertThrowsError(try OneShot.evaluate(.network(net), dataset, way: 2, tasks: 10, seed: 1)) {
+            XCTAssertEqual("\($0)", "one-shot evaluation: the embedding of image 3 holds NaN: embeddings must be finite to be compared")
+        }
+    }
+
+    /// Query images of another size than the support images used to fail in
+    /// the concatenation of their embeddings ("cat: shapes 20x11025 and 20x784").
+    func testRunWithTwoImageSizesNamesTheRunAndTheSizes() throws {
+        let run = OneShotRun(name: "run07", support: try Tensor<UInt8>.zeros([2, 1, 4, 4]),
+                             query: try Tensor<UInt8>.zeros([1, 1, 2, 2]), answers: [0])
+        XCTAssertThrowsError(try OneShot.runs(.pixels, [run])) {
+            XCTAssertEqual("\($0)", "one-shot run run07: its test images are 1x2x2 and its training images 1x4x4; the images of a run must have one size")
+        }
+    }
+
     func testBadTaskShapesAreClearErrors() throws {
         let dataset = try TripletFixtures.characters(3)
         XCTAssertThrowsError(try OneShot.evaluate(.pixels, dataset, way: 5, tasks: 1)) { error in
             XCTAssertEqual((error as? LunetError)?.message, "oneshot.evaluate: a 5-way task needs 5 classes (one with two images), got [Dataset: 60 images 1x105x105, 3 classes, 1 group]")
         }
+    }
+}
+
+/// Flattens its input and makes the rows whose first value is 1 (a pixel of
+/// 255) NaN: a network that has gone bad on some images.
+final class NaNOnBrightImages: Module {
+    override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
+        let (rows, width) = (input.shape[0], input.count / input.shape[0])
+        var output = try input.reshaped([rows, width])
+        output.withUnsafeMutableBufferPointer { x in
+            for r in 0..<rows where x[r * width] == 1 { x[r * width] = .nan }
+        }
+        return output
     }
 }

@@ -18,7 +18,7 @@ final class RetrievalMetricTests: XCTestCase {
         let mAP, mAPAtR, p1, p3: Double
     }
 
-    let referenceA: [SimilarityMetric: Reference] = [
+    let referenceA: [DistanceMetric: Reference] = [
         .dot: Reference(ap: [0.311742424242, 0.54375, 0.360551948052, 0.329166666667, 0.41875, 0.5, 0.309523809524,
                              0.309523809524, 0.111111111111, 0.142857142857, .nan, .nan],
                         mAP: 0.333697691198, mAPAtR: 0.081250000000, p1: 0.083333333333, p3: 0.138888888889),
@@ -26,7 +26,7 @@ final class RetrievalMetricTests: XCTestCase {
                                    0.236111111111, 0.266666666667, 0.142857142857, 0.2, .nan, .nan],
                               mAP: 0.306088564214, mAPAtR: 0.060416666667, p1: 0, p3: 0.111111111111),
     ]
-    let referenceB: [SimilarityMetric: Reference] = [
+    let referenceB: [DistanceMetric: Reference] = [
         .dot: Reference(ap: [0.420634920635, 0.633333333333, 0.7, 0.365079365079, 0.365079365079, 0.588888888889,
                              0.466666666667, 0.7],
                         mAP: 0.529960317460, mAPAtR: 0.236111111111, p1: 0.375, p3: 0.375),
@@ -39,7 +39,7 @@ final class RetrievalMetricTests: XCTestCase {
         try Tensor(shape: [rows.count, rows[0].count], scalars: rows.flatMap { $0 })
     }
 
-    func check(_ rows: [[Float]], _ labelValues: [Int32], _ references: [SimilarityMetric: Reference],
+    func check(_ rows: [[Float]], _ labelValues: [Int32], _ references: [DistanceMetric: Reference],
                file: StaticString = #filePath, line: UInt = #line) throws {
         let codes = try matrix(rows)
         let labels = try Tensor<Int32>(shape: [labelValues.count], scalars: labelValues)
@@ -84,30 +84,74 @@ final class RetrievalMetricTests: XCTestCase {
     }
 
     /// Integer codes make every score exact, so the symmetric sweep (with
-    /// gathered classes and uneven blocks) must equal the mean of the rows.
+    /// gathered classes, uneven blocks, and tiles of columns cut inside a
+    /// block) must equal the mean of the rows.
     func testSymmetricSweepEqualsRowByRowOnShuffledLabels() throws {
         var generator = RandomGenerator(seed: 7)
-        let n = 61, d = 5
-        let codes = try Tensor<Float>(shape: [n, d], scalars: (0..<n * d).map { _ in Float(Int.random(in: -3...3, using: &generator)) })
-        let labels = try Tensor<Int32>(shape: [n], scalars: (0..<n).map { _ in Int32.random(in: 0..<5, using: &generator) })
-        for metric in SimilarityMetric.allCases {
-            let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<n), metric: metric, blockRows: 9)
-            let mean = rows.filter { !$0.isNaN }.reduce(0, +) / Double(rows.filter { !$0.isNaN }.count)
-            var mAP = MeanAveragePrecision(metric: metric)
-            mAP.blockSize = 8
-            XCTAssertEqual(try mAP(codes, labels: labels), mean, accuracy: 1e-12, "\(metric)")
+        for (n, d, classes, blockSizes) in [(61, 5, 5, [8]), (300, 8, 4, [150, 1024])] {
+            let codes = try Tensor<Float>(shape: [n, d], scalars: (0..<n * d).map { _ in Float(Int.random(in: -3...3, using: &generator)) })
+            let labels = try Tensor<Int32>(shape: [n], scalars: (0..<n).map { _ in Int32.random(in: 0..<Int32(classes), using: &generator) })
+            for metric in DistanceMetric.allCases {
+                let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<n), metric: metric, blockRows: 9)
+                let mean = rows.filter { !$0.isNaN }.reduce(0, +) / Double(rows.filter { !$0.isNaN }.count)
+                for blockSize in blockSizes {
+                    var mAP = MeanAveragePrecision(metric: metric)
+                    mAP.blockSize = blockSize
+                    XCTAssertEqual(try mAP(codes, labels: labels), mean, accuracy: 1e-12, "\(metric) n \(n) block \(blockSize)")
+                }
+            }
         }
     }
 
-    func testNaNScoresRankLast() throws {
-        // Item 2's code is NaN: for query 0 it ranks after item 3 (score -1), at rank 3, so AP = 1/3.
-        let codes = try matrix([[1, 0], [1, 0], [.nan, 0], [-1, 0]])
-        let labels = try Tensor<Int32>(shape: [4], scalars: [0, 1, 0, 1])
+    /// Finite codes can still give NaN scores, by overflow (3e38 * 3e38 - 3e38 * 3e38
+    /// is inf - inf): those rank last, after every number.
+    func testNaNScoresFromFiniteCodesRankLast() throws {
+        // Query 0 against item 1: NaN; against item 2: 6; against item 3: -6.
+        let codes = try matrix([[3e38, 3e38], [3e38, -3e38], [2e-38, 0], [-2e-38, 0]])
+        let labels = try Tensor<Int32>(shape: [4], scalars: [0, 0, 1, 1])
+        // Item 1 (relevant) ranks after items 2 and 3: AP = 1/3.
         let ap = try AveragePrecision.perQuery(codes, labels: labels, queries: [0], metric: .dot)
         XCTAssertEqual(ap[0], 1.0 / 3.0, accuracy: 1e-12)
         var mAP = MeanAveragePrecision(metric: .dot)
         mAP.blockSize = 2
-        XCTAssertFalse(try mAP(codes, labels: labels).isNaN)
+        let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<4), metric: .dot)
+        XCTAssertEqual(try mAP(codes, labels: labels), rows.reduce(0, +) / 4, accuracy: 1e-12)
+    }
+
+    /// A code holding NaN used to score NaN against everything, so its
+    /// query's ranking was the index order (AP 1.0 here): now every metric
+    /// refuses such codes and names the row.
+    func testNaNOrInfiniteCodesAreAnErrorNamingTheRow() throws {
+        let labels = try Tensor<Int32>(shape: [4], scalars: [0, 0, 1, 1])
+        for (value, words) in [(Float.nan, "NaN"), (-.infinity, "an infinity")] {
+            let codes = try matrix([[1, 0], [0, 1], [1, 1], [0.5, value]])
+            let expected = "codes row 3 holds \(words): codes must be finite to be ranked"
+            for metric in DistanceMetric.allCases {
+                assertMessage(try AveragePrecision.perQuery(codes, labels: labels, queries: [0], metric: metric), expected)
+                assertMessage(try MeanAveragePrecision(metric: metric)(codes, labels: labels), expected)
+                assertMessage(try AveragePrecision.precisionAt(1, codes: codes, labels: labels, metric: metric), expected)
+                assertMessage(try NeighborSearch(metric: metric, k: 1)(codes, queries: [0]), expected)
+            }
+        }
+    }
+
+    /// Every retrieval function says the same of a code matrix without rows or columns.
+    func testEmptyCodeMatricesAreAnError() throws {
+        for shape in [[0, 4], [3, 0]] {
+            let codes = try Tensor<Float>.zeros(shape)
+            let labels = try Tensor<Int32>.zeros([shape[0]])
+            let expected = "codes must be a matrix [N, D] with at least one row and one column, got Float32 tensor of shape \(formatShape(shape))"
+            assertMessage(try AveragePrecision.perQuery(codes, labels: labels, queries: []), expected)
+            assertMessage(try MeanAveragePrecision()(codes, labels: labels), expected)
+            assertMessage(try AveragePrecision.precisionAt(1, codes: codes, labels: labels), expected)
+            assertMessage(try NeighborSearch(k: 1)(codes, queries: []), expected)
+        }
+    }
+
+    func assertMessage<T>(_ expression: @autoclosure () throws -> T, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try expression(), file: file, line: line) {
+            XCTAssertEqual("\($0)", message, file: file, line: line)
+        }
     }
 
     func testErrors() throws {

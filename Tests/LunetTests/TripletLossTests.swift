@@ -38,7 +38,7 @@ final class TripletLossTests: XCTestCase {
         XCTAssertTrue(stacked.loss.isNaN && stacked.activeFraction.isNaN)
     }
 
-    func checkGradients(_ distance: TripletLoss.Distance) throws {
+    func checkGradients(_ distance: DistanceMetric) throws {
         let loss = TripletLoss(margin: 1.0, distance: distance)
         let a = try Tensor<Float>.randn([6, 5], seed: 1)
         let p = try Tensor<Float>.randn([6, 5], seed: 2)

@@ -20,25 +20,11 @@ public final class L2Normalize: Module {
         return (batch, batch == 0 ? 0 : input.count / batch)
     }
 
-    /// The divisor of a row: its norm, at least epsilon.
-    @inline(__always)
-    private func divisor(_ row: UnsafePointer<Float>, _ length: Int) -> Float {
-        var sum: Float = 0
-        for j in 0..<length { sum += row[j] * row[j] }
-        return Swift.max(sum.squareRoot(), epsilon)
-    }
-
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
         let (batch, length) = try rows(input)
         return try input.withUnsafeBufferPointer { x in
             try Tensor(unsafeUninitializedShape: input.shape) { y in
-                ParallelLoop.forEach(batch, grain: 64) { range in
-                    for r in range {
-                        let row = x.baseAddress! + r * length, out = y.baseAddress! + r * length
-                        let scale = 1 / divisor(row, length)
-                        for j in 0..<length { out[j] = row[j] * scale }
-                    }
-                }
+                RowNorms.normalize(x.baseAddress!, into: y.baseAddress!, rows: batch, width: length, epsilon: epsilon)
             }
         }
     }
@@ -63,15 +49,13 @@ public final class L2Normalize: Module {
     }
 
     private func backwardRow(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ length: Int) {
-        let d = divisor(x, length)
+        let d = RowNorms.divisor(x, width: length, epsilon: epsilon)
         guard d > epsilon else {
             for j in 0..<length { dx[j] = g[j] / d }
             return
         }
-        var dot: Float = 0
-        for j in 0..<length { dot += x[j] * g[j] }
         // y . g = (x . g) / d, and y = x / d.
-        let coefficient = dot / (d * d * d)
+        let coefficient = Float(RowSums.products(x, g, count: length) / (Double(d) * Double(d) * Double(d)))
         for j in 0..<length { dx[j] = g[j] / d - x[j] * coefficient }
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// The triplet loss `max(d(a, p) - d(a, n) + margin, 0)` over rows of anchor,
 /// positive and negative embeddings, averaged over the batch. The distance is
-/// the squared Euclidean one (FaceNet, the course's Q2) or the plain one.
+/// the squared Euclidean one (FaceNet, the course's Q2) or the plain one
+/// (`TripletLoss.distances`), summed directly per row (`PairwiseDistances.paired`);
+/// a row holding NaN gives a NaN distance.
 ///
 /// ```lua
 /// local criterion = nn.TripletLoss{margin = 0.2, distance = "squared"}
@@ -10,19 +12,18 @@ import Foundation
 /// local da, dp, dn = criterion:backward(a, p, n)
 /// ```
 public final class TripletLoss {
-    public enum Distance: String, CaseIterable, Sendable {
-        case squared
-        case euclidean
-    }
+    /// The metrics a triplet loss can use.
+    public static let distances: [DistanceMetric] = [.squared, .euclidean]
 
     public let margin: Float
-    public let distance: Distance
+    public let distance: DistanceMetric
 
     /// Below this Euclidean distance the gradient of `d` is taken as zero (its
     /// subgradient at 0), so identical embeddings do not divide by zero.
     static let euclideanFloor = 1e-12
 
-    public init(margin: Float = 0.2, distance: Distance = .squared) {
+    public init(margin: Float = 0.2, distance: DistanceMetric = .squared) {
+        precondition(TripletLoss.distances.contains(distance), "a triplet loss takes a squared or euclidean distance")
         self.margin = margin
         self.distance = distance
     }
@@ -100,10 +101,7 @@ public final class TripletLoss {
 
     /// The factor `s` of `d/da d(a, x) = s * (a - x)` at distance `d`.
     private func scale(_ d: Double) -> Float {
-        switch distance {
-        case .squared: 2
-        case .euclidean: d > TripletLoss.euclideanFloor ? Float(1 / d) : 0
-        }
+        distance == .squared ? 2 : d > TripletLoss.euclideanFloor ? Float(1 / d) : 0
     }
 
     /// Per row: both distances and the hinge loss.
@@ -114,26 +112,9 @@ public final class TripletLoss {
         guard positive.shape == anchor.shape, negative.shape == anchor.shape else {
             throw LunetError("nn.\(description): anchor, positive and negative must have one shape, got \(formatShape(anchor.shape)), \(formatShape(positive.shape)) and \(formatShape(negative.shape))")
         }
-        let (batch, width) = (anchor.shape[0], anchor.shape[1])
-        return anchor.withUnsafeBufferPointer { a in
-            positive.withUnsafeBufferPointer { p in
-                negative.withUnsafeBufferPointer { n in
-                    (0..<batch).map { row in
-                        var toPositive = 0.0, toNegative = 0.0
-                        for j in row * width..<(row + 1) * width {
-                            let dp = Double(a[j] - p[j]), dn = Double(a[j] - n[j])
-                            toPositive += dp * dp
-                            toNegative += dn * dn
-                        }
-                        if distance == .euclidean {
-                            toPositive = toPositive.squareRoot()
-                            toNegative = toNegative.squareRoot()
-                        }
-                        return (toPositive, toNegative, Swift.max(toPositive - toNegative + Double(margin), 0))
-                    }
-                }
-            }
-        }
+        let toPositive = try PairwiseDistances.paired(anchor, positive, metric: distance)
+        let toNegative = try PairwiseDistances.paired(anchor, negative, metric: distance)
+        return zip(toPositive, toNegative).map { dp, dn in (dp, dn, Swift.max(dp - dn + Double(margin), 0)) }
     }
 }
 

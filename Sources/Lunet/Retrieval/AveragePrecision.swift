@@ -1,7 +1,8 @@
 /// Precision metrics of retrieval where an item is relevant to a query when
 /// it has the query's label, and the query itself is never among the results.
 /// Ranking ties go to the lower index and NaN scores rank last (`RankingKey`);
-/// scikit-learn's `average_precision_score` instead puts tied scores at one
+/// codes holding NaN or an infinity are an error naming the row, as in
+/// scikit-learn (finite codes give NaN scores only by overflow). scikit-learn's `average_precision_score` instead puts tied scores at one
 /// threshold, so the two agree whenever the scores of a query have no ties.
 ///
 /// ```lua
@@ -17,13 +18,13 @@ public enum AveragePrecision {
     /// item (with `atR`, MAP@R: only the first R ranks, R = relevant count).
     /// NaN for a query whose label no other code has.
     public static func perQuery(_ codes: Tensor<Float>, labels: Tensor<Int32>, queries: [Int],
-                                metric: SimilarityMetric = .cosine, atR: Bool = false,
+                                metric: DistanceMetric = .cosine, atR: Bool = false,
                                 blockRows: Int? = nil) throws -> [Double] {
         let relevance = try RelevanceLabels(labels, codes: codes)
-        let prepared = try PreparedCodes(codes, metric: metric)
+        let prepared = try PreparedRows(codes: codes, metric: metric)
         let n = prepared.rows, d = prepared.dimension
         if let wrong = queries.first(where: { $0 < 0 || $0 >= n }) {
-            throw LunetError("query \(wrong + 1) out of range for \(n) codes")
+            throw LunetError("query \(position: wrong) out of range for \(n) codes")
         }
         let rowsPerBlock = Swift.max(1, Swift.min(blockRows ?? blockBudget / Swift.max(n, 1), queries.count))
         var gathered = [Float](repeating: 0, count: rowsPerBlock * d + 1)
@@ -56,11 +57,13 @@ public enum AveragePrecision {
 
     /// Fills `ranks` from full rows of inner products `[queries.count, N]`:
     /// first each query's relevant keys, sorted, then the irrelevant items counted among them.
-    private static func rank(rows: UnsafePointer<Float>, queries: [Int], labels: [Int32], prepared: PreparedCodes,
+    private static func rank(rows: UnsafePointer<Float>, queries: [Int], labels: [Int32], prepared: PreparedRows,
                              into ranks: inout RelevantRanks) {
         let n = prepared.rows
+        let longest = (0..<ranks.queryCount).map(ranks.relevantCount).max() ?? 0
         ranks.withPointers { pointers in
             ParallelLoop.forEach(queries.count, grain: 4) { range in
+                var scratch = [UInt64](repeating: 0, count: longest + 1)
                 for q in range {
                     let query = queries[q], label = labels[query], row = rows + q * n
                     var slot = pointers.offsets[q]
@@ -68,9 +71,10 @@ public enum AveragePrecision {
                         pointers.keys[slot] = RankingKey.make(prepared.score(row[j], query, j), j)
                         slot += 1
                     }
-                    RankingKey.sortBestFirst(pointers.keys + pointers.offsets[q], count: slot - pointers.offsets[q])
+                    scratch.withUnsafeMutableBufferPointer { pointers.sortRelevant(q, scratch: $0.baseAddress!) }
+                    let buckets = pointers.query(q)
                     for j in 0..<n where labels[j] != label {
-                        pointers.countIrrelevant(q, RankingKey.make(prepared.score(row[j], query, j), j))
+                        buckets.countIrrelevant(prepared.score(row[j], query, j), j)
                     }
                 }
             }
@@ -80,10 +84,9 @@ public enum AveragePrecision {
     /// Mean over every code as a query of the fraction of its `k` nearest
     /// other codes that share its label.
     public static func precisionAt(_ k: Int, codes: Tensor<Float>, labels: Tensor<Int32>,
-                                   metric: SimilarityMetric = .cosine) throws -> Double {
+                                   metric: DistanceMetric = .cosine) throws -> Double {
         let relevance = try RelevanceLabels(labels, codes: codes)
         let n = codes.shape[0]
-        guard n > 0 else { throw LunetError("precisionAt: no codes") }
         let neighbors = try NeighborSearch(metric: metric, k: k, excludeSelf: true)(codes, queries: Array(0..<n)).indices
         var hits = 0
         neighbors.withUnsafeBufferPointer { found in

@@ -44,48 +44,70 @@ struct GramBlocks {
         let ldc: Int
         var isDiagonal: Bool { rows == columns }
 
+        /// The products of row `i` with the columns from `j` on.
         @inline(__always)
-        func product(_ i: Int, _ j: Int) -> Float {
-            products[(i - rows.lowerBound) * ldc + (j - columns.lowerBound)]
+        func line(_ i: Int, from j: Int) -> UnsafePointer<Float> {
+            products + (i - rows.lowerBound) * ldc + (j - columns.lowerBound)
         }
 
-        /// Calls `body(i, js, line)` for each row `i`, with the columns `js` of the
-        /// block that pair with it (`j > i`) and `line[j - columns.lowerBound]` the
-        /// product of `i` and `j`; in parallel over rows: `body` may write what belongs to row `i`.
-        func forEachRow(_ body: (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
+        /// Calls `body(i, js)` for each row `i`, with the columns `js` of the
+        /// block that pair with it (`j > i`); in parallel over rows: `body`
+        /// may write what belongs to row `i`.
+        func forEachRow(_ body: (Int, Range<Int>) -> Void) {
             let block = self
-            ParallelLoop.forEach(rows.count, grain: 16) { range in
-                for r in range {
-                    let i = block.rows.lowerBound + r
-                    let start = block.isDiagonal ? i + 1 : block.columns.lowerBound
-                    if start < block.columns.upperBound { body(i, start..<block.columns.upperBound, block.products + r * block.ldc) }
-                }
+            GramBlocks.forEachInterleaved(rows.count) { r in
+                let i = block.rows.lowerBound + r
+                let start = block.isDiagonal ? i + 1 : block.columns.lowerBound
+                if start < block.columns.upperBound { body(i, start..<block.columns.upperBound) }
             }
         }
 
-        /// The same pairs seen from the columns: `body(j, is, line)` with the rows
-        /// `is` (`i < j`) and `line[i - rows.lowerBound]` their products, in
-        /// parallel over columns: `body` may write what belongs to column `j`. The
-        /// block is first transposed into `scratch` (`[ldc, ldc]`) so that each
-        /// column is read in memory order.
-        func forEachColumn(scratch: UnsafeMutablePointer<Float>, _ body: (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
-            let block = self, out = UncheckedSendable(scratch)
-            let tile = 32, (height, width) = (rows.count, columns.count)
-            ParallelLoop.forEach((width + tile - 1) / tile) { tiles in
-                for c0 in stride(from: tiles.lowerBound * tile, to: Swift.min(tiles.upperBound * tile, width), by: tile) {
-                    for r0 in stride(from: 0, to: height, by: tile) {
-                        for c in c0..<Swift.min(c0 + tile, width) {
-                            for r in r0..<Swift.min(r0 + tile, height) { out.value[c * block.ldc + r] = block.products[r * block.ldc + c] }
+        /// The same pairs seen from the columns: `body(j, is, line)` for each
+        /// column `j`, with the rows `is` that pair with it (`i < j`, and `i <
+        /// rowEnd(j)`) and `line[i - rows.lowerBound]` their products. In
+        /// parallel over tiles of `tile` columns, each tile first transposed
+        /// into its task's scratch (`[tile, rows]`), so that a column is read in
+        /// memory order while what `body` keeps for `j` stays in cache; `body`
+        /// may write what belongs to column `j`. `rowEnd` must not decrease with `j`.
+        func forEachColumn(tile: Int, rowEnd: (Int) -> Int, _ body: (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
+            let block = self, (top, height) = (rows.lowerBound, rows.count)
+            // Rows (class-ordered) before this end pair with column j.
+            func end(_ j: Int) -> Int { Swift.min(rowEnd(j), block.isDiagonal ? j : block.rows.upperBound) }
+            GramBlocks.forEachInterleaved((columns.count + tile - 1) / tile, perTask: { [Float](repeating: 0, count: tile * height + 1) }) { t, scratch in
+                let first = block.columns.lowerBound + t * tile
+                let tileColumns = first..<Swift.min(first + tile, block.columns.upperBound)
+                let used = Swift.max(0, end(tileColumns.upperBound - 1) - top)
+                guard used > 0 else { return }
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    let out = scratch.baseAddress!
+                    for r0 in stride(from: 0, to: used, by: 16) {
+                        for j in tileColumns {
+                            let column = block.products + (j - block.columns.lowerBound), line = out + (j - first) * height
+                            for r in r0..<Swift.min(r0 + 16, used) { line[r] = column[r * block.ldc] }
                         }
+                    }
+                    for j in tileColumns where end(j) > top {
+                        body(j, top..<end(j), out + (j - first) * height)
                     }
                 }
             }
-            ParallelLoop.forEach(width, grain: 16) { range in
-                for c in range {
-                    let j = block.columns.lowerBound + c
-                    let end = block.isDiagonal ? j : block.rows.upperBound
-                    if block.rows.lowerBound < end { body(j, block.rows.lowerBound..<end, UnsafePointer(out.value + c * block.ldc)) }
-                }
+        }
+    }
+
+    /// `body(k)` for every `k` in `0..<count`, in parallel, each task taking
+    /// every few items in turn, so that work growing with `k` (the triangle
+    /// of a diagonal block) is shared evenly.
+    static func forEachInterleaved(_ count: Int, _ body: (Int) -> Void) {
+        forEachInterleaved(count, perTask: { () }) { k, _ in body(k) }
+    }
+
+    /// The same, with a value each task makes once (its scratch memory).
+    static func forEachInterleaved<Local>(_ count: Int, perTask: () -> Local, _ body: (Int, inout Local) -> Void) {
+        let stripes = 4 * ParallelLoop.workers
+        ParallelLoop.forEach(Swift.min(stripes, count)) { range in
+            var local = perTask()
+            for stripe in range {
+                for k in stride(from: stripe, to: count, by: stripes) { body(k, &local) }
             }
         }
     }

@@ -2,14 +2,20 @@
 /// a block of queries with a block of codes come from one sgemm, and each
 /// query keeps its best `k` in a bounded heap, so memory is one
 /// `[blockRows, blockColumns]` block plus the results, never `N x N`.
-/// Ties rank the lower index first; NaN scores rank last (`RankingKey`).
+/// Ties rank the lower index first; NaN scores rank last (`RankingKey`): finite
+/// codes give them only by overflow, since codes holding NaN or an infinity
+/// are an error naming the row.
 ///
 /// ```lua
 /// local r = retrieval.search(codes, {queries = 10, k = 5, metric = "cosine"})
 /// print(r.indices, r.scores)   -- Int32 [10, 5] (1-based), Float32 [10, 5]
 /// ```
 public struct NeighborSearch {
-    public var metric: SimilarityMetric
+    /// The metrics `retrieval.*{metric}` offers (the engine takes any `DistanceMetric`;
+    /// `euclidean` ranks by the squared distance and reports the distance).
+    public static let metrics: [DistanceMetric] = [.cosine, .dot, .euclidean]
+
+    public var metric: DistanceMetric
     public var k: Int
     /// Leaves a query out of its own results.
     public var excludeSelf: Bool
@@ -17,7 +23,7 @@ public struct NeighborSearch {
     public var blockRows = 512
     public var blockColumns = 4096
 
-    public init(metric: SimilarityMetric = .cosine, k: Int = 5, excludeSelf: Bool = true) {
+    public init(metric: DistanceMetric = .cosine, k: Int = 5, excludeSelf: Bool = true) {
         self.metric = metric
         self.k = k
         self.excludeSelf = excludeSelf
@@ -27,7 +33,7 @@ public struct NeighborSearch {
     /// `indices` Int32 `[q, k]` (0-based) and `scores` Float32 `[q, k]`
     /// (similarities, or distances for euclidean).
     public func callAsFunction(_ codes: Tensor<Float>, queries: [Int]) throws -> (indices: Tensor<Int32>, scores: Tensor<Float>) {
-        let prepared = try PreparedCodes(codes, metric: metric)
+        let prepared = try PreparedRows(codes: codes, metric: metric)
         let n = prepared.rows
         let available = excludeSelf ? n - 1 : n
         guard k >= 1 else { throw LunetError("k must be at least 1, got \(k)") }
@@ -36,7 +42,7 @@ public struct NeighborSearch {
             throw LunetError("k = \(k) is more than the \(available) code\(available == 1 ? "" : "s") each query can be compared with\(note)")
         }
         if let wrong = queries.first(where: { $0 < 0 || $0 >= n }) {
-            throw LunetError("query \(wrong + 1) out of range for \(n) codes")
+            throw LunetError("query \(position: wrong) out of range for \(n) codes")
         }
         var heaps = [UInt64](repeating: 0, count: queries.count * k)
         var filled = [Int](repeating: 0, count: queries.count)
@@ -88,7 +94,7 @@ public struct NeighborSearch {
 
     /// Offers one block's candidates to the heaps of its queries (one thread per range of queries).
     private func keepBest(_ products: UnsafePointer<Float>, queries: [Int], _ block: Range<Int>, columns: Range<Int>,
-                          prepared: PreparedCodes, heaps: UnsafeMutablePointer<UInt64>, filled: UnsafeMutablePointer<Int>) {
+                          prepared: PreparedRows, heaps: UnsafeMutablePointer<UInt64>, filled: UnsafeMutablePointer<Int>) {
         let width = columns.count, k = self.k, excludeSelf = self.excludeSelf
         let heapsBox = UncheckedSendable((heaps, filled))
         ParallelLoop.forEach(block.count, grain: 8) { range in
@@ -105,7 +111,7 @@ public struct NeighborSearch {
         }
     }
 
-    private func results(_ heaps: [UInt64], queryCount: Int, prepared: PreparedCodes) throws -> (indices: Tensor<Int32>, scores: Tensor<Float>) {
+    private func results(_ heaps: [UInt64], queryCount: Int, prepared: PreparedRows) throws -> (indices: Tensor<Int32>, scores: Tensor<Float>) {
         let k = self.k
         var sorted = heaps
         for q in 0..<queryCount {
@@ -115,7 +121,7 @@ public struct NeighborSearch {
             for (i, key) in sorted.enumerated() { out[i] = Int32(RankingKey.index(key)) }
         }
         let scores = try Tensor<Float>(unsafeUninitializedShape: [queryCount, k]) { out in
-            for (i, key) in sorted.enumerated() { out[i] = prepared.reported(RankingKey.score(key)) }
+            for (i, key) in sorted.enumerated() { out[i] = metric.value(score: RankingKey.score(key)) }
         }
         return (indices, scores)
     }

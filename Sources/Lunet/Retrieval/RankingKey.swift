@@ -28,7 +28,9 @@ enum RankingKey {
     static func order(_ score: Float) -> UInt32 {
         if score.isNaN { return 0 }
         let bits = (score + 0).bitPattern  // + 0 turns -0 into +0
-        return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        // Negative: all bits flipped; positive: the sign bit set. Without a
+        // branch, since half of the scores can be negative in any order.
+        return bits ^ (UInt32(bitPattern: Int32(bitPattern: bits) >> 31) | 0x8000_0000)
     }
 
     /// Sorts `count` keys at `start` best first.

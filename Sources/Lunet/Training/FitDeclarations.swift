@@ -42,7 +42,7 @@ extension Trainer {
     public static let tripletFitDeclaration = Declaration("Trainer.fitTriplets", options: [
         OptionDeclaration("sampler", .object(.sampler), doc: "chooses each step's triplets (random by default)"),
         OptionDeclaration("margin", .number(.nonNegative), default: .double(0.2)),
-        OptionDeclaration("distance", .choice(TripletLoss.Distance.allCases.map(\.rawValue)), default: .string("squared")),
+        OptionDeclaration("distance", .choice(TripletLoss.distances.map(\.rawValue)), default: .string("squared")),
         OptionDeclaration("batch", .integer(1...Int.max), default: .int(64), doc: "triplets a step (over all ranks under mpirun)"),
         OptionDeclaration("steps", .integer(1...Int.max), default: .int(100), doc: "steps a round"),
         OptionDeclaration("rounds", .integer(1...Int.max), default: .int(5)),

@@ -42,22 +42,10 @@ struct NegativeMining {
                 }
             }
         }
-        if withPositives { toPositive = Self.rowDistances(all, count: count) }
-    }
-
-    /// Squared distances between rows `t` and `count + t` of `all`, for `t < count`.
-    private static func rowDistances(_ all: Tensor<Float>, count: Int) -> [Float] {
-        let width = all.shape[1]
-        return all.withUnsafeBufferPointer { e in
-            (0..<count).map { t in
-                var sum: Float = 0
-                for j in 0..<width {
-                    let d = e[t * width + j] - e[(count + t) * width + j]
-                    sum += d * d
-                }
-                return sum
-            }
-        }
+        guard withPositives else { return }
+        let anchors = try all.narrowed(dimension: 0, start: 0, length: count)
+        let positives = try all.narrowed(dimension: 0, start: count, length: count)
+        toPositive = try PairwiseDistances.paired(anchors, positives, metric: .squared).map { Float($0) }
     }
 
     /// Squared distances from anchor `t` to the images of its negative class, with their positions.

@@ -8,10 +8,8 @@ import Foundation
 /// local official = oneshot.runs(net, data.omniglotRuns("all_runs.zip"))
 /// ```
 public enum OneShot {
-    public enum Distance: String, CaseIterable, Sendable {
-        case euclidean
-        case cosine
-    }
+    /// The metrics `oneshot.*{distance}` offers (the engine takes any `DistanceMetric`).
+    public static let distances: [DistanceMetric] = [.euclidean, .cosine]
 
     public struct Result: Sendable {
         public let correct: Int
@@ -73,7 +71,7 @@ public enum OneShot {
 
     /// The spec's test: the fraction of tasks whose query is nearest the true class's support image.
     public static func evaluate(_ embedding: EmbeddingFunction, _ dataset: Dataset, way: Int = 20, tasks: Int = 250,
-                                seed: UInt64 = 1, withinGroup: Bool = false, distance: Distance = .euclidean) throws -> Result {
+                                seed: UInt64 = 1, withinGroup: Bool = false, distance: DistanceMetric = .euclidean) throws -> Result {
         let drawn = try drawTasks(dataset, way: way, tasks: tasks, seed: seed, withinGroup: withinGroup)
         let positions = imagePositions(drawn)
         let correct = try score(drawn, embeddings: embedding.embed(dataset.images, at: positions), of: positions, distance: distance)
@@ -88,29 +86,36 @@ public enum OneShot {
     }
 
     /// Tasks answered right, given the embeddings (`[positions.count, d]`) of the images at `positions`.
-    public static func score(_ tasks: [Task], embeddings: Tensor<Float>, of positions: [Int], distance: Distance) throws -> Int {
+    public static func score(_ tasks: [Task], embeddings codes: Tensor<Float>, of positions: [Int], distance: DistanceMetric) throws -> Int {
         var row: [Int: Int] = [:]
         for (k, i) in positions.enumerated() where row[i] == nil { row[i] = k }
-        let codes = try prepared(embeddings, distance)
+        try checkFinite(codes) { LunetError("image \(position: positions[$0])") }
         return codes.withUnsafeBufferPointer { e in
             tasks.filter { task in
-                nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }) == 0
+                nearest(e, width: codes.shape[1], query: row[task.query]!, support: task.support.map { row[$0]! }, distance) == 0
             }.count
         }
     }
 
     /// Lake et al.'s benchmark: in each run every query goes to the nearest support image.
-    public static func runs(_ embedding: EmbeddingFunction, _ runs: [OneShotRun], distance: Distance = .euclidean) throws -> Result {
+    public static func runs(_ embedding: EmbeddingFunction, _ runs: [OneShotRun], distance: DistanceMetric = .euclidean) throws -> Result {
         guard !runs.isEmpty else { throw LunetError("oneshot.runs: no runs given") }
         var errors: [Int] = [], total = 0
         for run in runs {
-            let support = try prepared(embedding.embedAll(run.support), distance)
-            let query = try prepared(embedding.embedAll(run.query), distance)
+            let (supportSize, querySize) = (Array(run.support.shape.dropFirst()), Array(run.query.shape.dropFirst()))
+            guard supportSize == querySize else {
+                throw LunetError("one-shot run \(run.name): its test images are \(formatShape(querySize)) and its training images "
+                                 + "\(formatShape(supportSize)); the images of a run must have one size")
+            }
+            let support = try embedding.embedAll(run.support)
+            let query = try embedding.embedAll(run.query)
+            try checkFinite(support) { LunetError("training image \(position: $0) of \(run.name)") }
+            try checkFinite(query) { LunetError("test image \(position: $0) of \(run.name)") }
             let both = try Tensor.concatenate([support, query], dimension: 0)
             let s = support.shape[0]
             let wrong = both.withUnsafeBufferPointer { e in
                 run.answers.indices.filter { q in
-                    nearest(e, width: both.shape[1], query: s + q, support: Array(0..<s)) != run.answers[q]
+                    nearest(e, width: both.shape[1], query: s + q, support: Array(0..<s), distance) != run.answers[q]
                 }.count
             }
             errors.append(wrong)
@@ -119,21 +124,21 @@ public enum OneShot {
         return Result(correct: total - errors.reduce(0, +), tasks: total, errorsPerRun: errors)
     }
 
-    /// Rows as they are compared: L2-normalized for the cosine distance (zero rows stay zero).
-    static func prepared(_ codes: Tensor<Float>, _ distance: Distance) throws -> Tensor<Float> {
-        distance == .cosine ? try codes.rowNormalized() : codes
+    /// A NaN embedding would be nearest to nothing, and its task would go to
+    /// the first support image (the true class's): an embedding holding NaN or
+    /// an infinity is an error naming its image instead.
+    static func checkFinite(_ embeddings: Tensor<Float>, image: (Int) -> LunetError) throws {
+        if let (row, value) = PreparedRows(embeddings, metric: .euclidean).nonFinite {
+            throw LunetError("one-shot evaluation: the embedding of \(image(row)) holds \(value.rawValue): embeddings must be finite to be compared")
+        }
     }
 
-    /// Position in `support` of the row nearest row `query` (squared Euclidean, first on ties).
-    static func nearest(_ e: UnsafeBufferPointer<Float>, width: Int, query: Int, support: [Int]) -> Int {
-        var best = 0, bestDistance = Double.infinity
+    /// Position in `support` of the row nearest row `query` (the first on ties).
+    static func nearest(_ e: UnsafeBufferPointer<Float>, width: Int, query: Int, support: [Int], _ distance: DistanceMetric) -> Int {
+        var best = 0, bestScore = -Double.infinity
         for (k, s) in support.enumerated() {
-            var sum = 0.0
-            for j in 0..<width {
-                let d = Double(e[query * width + j]) - Double(e[s * width + j])
-                sum += d * d
-            }
-            if sum < bestDistance { best = k; bestDistance = sum }
+            let score = distance.score(e.baseAddress! + query * width, e.baseAddress! + s * width, count: width)
+            if score > bestScore { best = k; bestScore = score }
         }
         return best
     }

@@ -18,20 +18,20 @@ public final class TripletValidation: Validation {
         OptionDeclaration("triplets", .integer(0...Int.max), default: .int(0), doc: "random triplets whose loss is val_loss (0: none)"),
         OptionDeclaration("seed", .seed, default: .int(1), doc: "draws the tasks and triplets, once"),
         OptionDeclaration("within", .choice(["group"]), doc: "'group': each task's classes from one group (alphabet)"),
-        OptionDeclaration("distance", .choice(OneShot.Distance.allCases.map(\.rawValue)), default: .string("euclidean")),
+        OptionDeclaration("distance", .choice(OneShot.distances.map(\.rawValue)), default: .string("euclidean")),
     ], doc: "One-shot accuracy and the triplet loss on a set of other classes, after each round.")
 
     public let dataset: Dataset
     public let tasks: [OneShot.Task]
     public let triplets: TripletIndices
     public let loss: TripletLoss
-    public let distance: OneShot.Distance
+    public let distance: DistanceMetric
     /// Every image the tasks and triplets need, each once.
     private let positions: [Int]
     private var communicator: Communicator = SingleProcessCommunicator()
 
     public init(_ dataset: Dataset, way: Int = 20, tasks: Int = 250, triplets: Int = 0, seed: UInt64 = 1, withinGroup: Bool = false,
-                distance: OneShot.Distance = .euclidean, loss: TripletLoss) throws {
+                distance: DistanceMetric = .euclidean, loss: TripletLoss) throws {
         guard tasks >= 0, triplets >= 0, tasks + triplets > 0 else {
             throw LunetError("validation: tasks and triplets must be non-negative and not both 0, got \(tasks) and \(triplets)")
         }
@@ -67,7 +67,7 @@ public final class TripletValidation: Validation {
         }
         try self.init(set, way: options.int("way"), tasks: options.int("tasks"), triplets: options.int("triplets"),
                       seed: options.seed() ?? 1, withinGroup: options.optionalString("within") == "group",
-                      distance: OneShot.Distance(rawValue: options.string("distance"))!, loss: loss)
+                      distance: DistanceMetric(rawValue: options.string("distance"))!, loss: loss)
     }
 
     public var names: [String] { (triplets.count > 0 ? ["val_loss"] : []) + (tasks.isEmpty ? [] : ["val_accuracy"]) }
