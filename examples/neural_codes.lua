@@ -9,7 +9,7 @@
 --   --epochs E     at most E epochs (default 100), early stopping on validation loss
 --   --out DIR      where the figures and results.md go (default neural_codes_out)
 --
--- The spec: classes 1-190 train a modified AlexNet (models.babenko), seeded
+-- The assignment's first question: classes 1-190 train a modified AlexNet (models.babenko), seeded
 -- shuffle, 80/10/10 split, pixels in [0, 1], Adam lr 1e-4 with AMSGrad, batch
 -- 100, early stopping as soon as the validation loss goes up; then the
 -- train/validation/test metrics; then retrieval on the 10 out-of-domain

@@ -6,7 +6,7 @@
 --   lunet examples/triplet_oneshot.lua [omniglot background folder or zip] [options]
 --
 -- Options (defaults in brackets):
---   --model koch|small   koch: models.koch as in the spec; small: the same design
+--   --model koch|small   koch: models.koch as in the assignment (Koch et al.'s network); small: the same design
 --                        on 35x35 inputs with fewer units, for a 2-core machine [koch]
 --   --rounds 5  --steps 100  --batch 64  --margin 0.2  --lr 1e-3
 --   --samplers random,hardest   any of random, hardest, semihard, batchhard,
@@ -23,7 +23,7 @@ local models = require("lunet.models")
 local o = lunet.arguments(arg, {
   usage = "lunet examples/triplet_oneshot.lua [omniglot background folder or zip] [options]",
   positional = {{"path", "images_background.zip", "Omniglot's background set, a folder or the official zip"}},
-  model = {"koch", "koch (the spec's network) or small (35x35 inputs, fewer units)"},
+  model = {"koch", "koch (Koch et al.'s network, as the assignment asks) or small (35x35 inputs, fewer units)"},
   rounds = {5, "rounds per sampler"}, steps = {100, "steps per round"}, batch = {64, "triplets per step"},
   margin = {0.2, "triplet margin (squared distances)"}, lr = {1e-3, "Adam's learning rate"},
   samplers = {"random,hardest", "any of random, hardest, semihard, batchhard, with a refresh interval as hardest/10"},

@@ -98,17 +98,15 @@ enum DatasetBindings {
             call.push(ds.label(i) + 1)
             return 2
         },
-        LuaFunction("batches", "ds:batches(size[, {shuffle=false, seed=, dropLast=false}])", "An iterator of (x, y): x Float32 [B, C, H, W] in [0, 1], y Int32 1-based labels; for x, y in ds:batches(100) do ... end.") { call in
+        LuaFunction("ds:batches", declaration: DataDeclarations.batches, leading: ["size"]) { call in
             let ds = try call.dataset(1)
             let size = try call.positiveInteger(2)
-            let options = try call.options(3, for: "ds:batches", allowed: ["shuffle", "seed", "dropLast"])
-            let shuffle = try options.boolean("shuffle", default: false)
-            if options.has("seed"), !shuffle {
-                throw LunetError("option 'seed' for ds:batches only applies with shuffle = true")
-            }
+            let options = try call.options(3, declaredBy: DataDeclarations.batches)
+            let shuffle = try options.bool("shuffle")
+            if options.has("seed"), !shuffle { throw options.invalid("seed", "applies only with shuffle = true") }
             var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
             let iterator = try BatchIterator(ds, batchSize: size, shuffle: shuffle,
-                                             generator: &generator, dropLast: try options.boolean("dropLast", default: false))
+                                             generator: &generator, dropLast: try options.bool("dropLast"))
             call.pushObject(BatchIteratorBox(iterator), metatable: BatchIteratorBox.metatable)
             return 1
         },
@@ -123,26 +121,26 @@ enum DatasetBindings {
             call.push(try call.dataset(1).subset(try call.indices(2)))
             return 1
         },
-        LuaFunction("splitClasses", "ds:splitClasses{last=n} or {count=n, seed=}", "Two datasets by class: all but the last n classes and the last n (190/10), or the rest and n classes chosen at random.") { call in
+        LuaFunction("ds:splitClasses", declaration: DataDeclarations.splitClasses) { call in
             let ds = try call.dataset(1)
-            let options = try call.options(2, for: "ds:splitClasses", allowed: ["last", "count", "seed"])
+            let options = try call.options(2, declaredBy: DataDeclarations.splitClasses)
             let parts: (Dataset, Dataset)
-            if let last = try options.integer("last") {
-                guard !options.has("count") else { throw LunetError("ds:splitClasses: give 'last' or 'count', not both") }
+            if let last = try options.optionalInt("last") {
+                guard !options.has("count") else { throw options.invalid("last", "and count cannot both be given") }
                 parts = try ds.splittingClasses(last: last)
-            } else if let count = try options.integer("count") {
+            } else if let count = try options.optionalInt("count") {
                 var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
                 parts = try ds.splittingClasses(count: count, generator: &generator)
             } else {
-                throw LunetError("ds:splitClasses: expected {last = n} or {count = n, seed = s}")
+                throw options.invalid("last", "or count must be given: {last = n} or {count = n, seed = s}")
             }
             call.push(parts.0)
             call.push(parts.1)
             return 2
         },
-        LuaFunction("shuffle", "ds:shuffle([{seed=}])", "The images in a random order; reproducible with a seed.") { call in
+        LuaFunction("ds:shuffle", declaration: DataDeclarations.shuffle) { call in
             let ds = try call.dataset(1)
-            let options = try call.options(2, for: "ds:shuffle", allowed: ["seed"])
+            let options = try call.options(2, declaredBy: DataDeclarations.shuffle)
             var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
             call.push(try ds.shuffled(generator: &generator))
             return 1

@@ -35,7 +35,7 @@ extension OptionDeclaration {
         if case .choice(let choices) = kind {
             let fallback = defaultValue?.stringValue
             let ordered = fallback.map { [$0] + choices.filter { $0 != fallback } } ?? choices
-            return "\(name)=" + ordered.map { "'\($0)'" }.joined(separator: "|")
+            return "\(name)=" + (fallback == nil ? "nil|" : "") + ordered.map { "'\($0)'" }.joined(separator: "|")
         }
         if case .padding(let explicit) = kind {
             return "\(name)='valid'|'same'" + (explicit ? "|n" : "")

@@ -14,17 +14,13 @@ enum LossBindings {
     static let metatable = "lunet.Criterion"
 
     static let module = LuaLibrary(.module("nn"), doc: NNBindings.moduleDoc, functions: [
-        LuaFunction("CrossEntropy", "nn.CrossEntropy()", "Softmax cross-entropy on logits [batch, classes] with 1-based Int32 labels, mean over the batch (log-softmax fused, stable).") { call in
+        LuaFunction("nn.CrossEntropy", declaration: CrossEntropyLoss.declaration) { call in
+            _ = try call.options(1, declaredBy: CrossEntropyLoss.declaration)
             call.pushObject(CrossEntropyLoss(), metatable: metatable)
             return 1
         },
-        LuaFunction("TripletLoss", "nn.TripletLoss{margin = 0.2, distance = 'squared'}", "Triplet loss max(d(a,p) - d(a,n) + margin, 0), mean over the batch; distance 'squared' or 'euclidean'.") { call in
-            let options = try call.options(1, for: "nn.TripletLoss", allowed: ["margin", "distance"])
-            let distance = try options.choice("distance", TripletLoss.distances.map(\.rawValue), default: "squared")
-            let margin = try options.float("margin", default: 0.2)
-            guard margin >= 0, margin.isFinite else { throw LunetError("nn.TripletLoss: margin must be a non-negative number, got \(margin)") }
-            call.pushObject(TripletLoss(margin: margin,
-                                        distance: DistanceMetric(rawValue: distance)!), metatable: metatable)
+        LuaFunction("nn.TripletLoss", declaration: TripletLoss.declaration) { call in
+            call.pushObject(try TripletLoss(options: call.options(1, declaredBy: TripletLoss.declaration)), metatable: metatable)
             return 1
         },
         LuaFunction("l2Penalty", "nn.l2Penalty(model)", "The L2 penalty sum(l2 * sum(w^2)) of the layers that set {l2 = ...}; optimizers add its gradient in :step().") { call in
@@ -50,8 +46,9 @@ enum LossBindings {
             return Int32(gradients.count)
         },
     ], metamethods: [
-        LuaFunction("__tostring", "tostring(criterion)", "nn.CrossEntropy() or nn.TripletLoss(margin=0.2, distance=squared).") { call in
-            call.push("nn." + (try criterion(call)).description)
+        LuaFunction("__tostring", "tostring(criterion)", "nn.CrossEntropy() or nn.TripletLoss{margin = 0.2, distance = 'squared'}.") { call in
+            let subject = try criterion(call).subject
+            call.push(LuaPhrasing().subject(subject) + (subject.detail == nil ? "()" : ""))
             return 1
         },
     ])

@@ -153,7 +153,7 @@ public struct LuaCall {
     public func describe(_ value: LuaValue) -> String {
         switch value {
         case .integer(let i): "\(i)"
-        case .number(let d): LuaOptions.format(d)
+        case .number(let d): ConfigurationValue.numberText(d)
         case .string(let s): "'\(s)'"
         default: value.typeName
         }
@@ -162,15 +162,5 @@ public struct LuaCall {
     /// Any value, copied into Swift (tables recursively).
     public func value(_ index: Int32) throws -> LuaValue {
         try LuaValue.read(self, at: index)
-    }
-
-    /// The options table at `index` (absent means empty); any key not in
-    /// `allowed` is an error naming it and `owner`.
-    public func options(_ index: Int32, for owner: String, allowed: Set<String>) throws -> LuaOptions {
-        if isNoneOrNil(index) { return LuaOptions(owner: owner, values: [:]) }
-        guard lua_type(L, index) == LUA_TTABLE else { throw typeError(index, expected: "options table") }
-        guard case .table(let table) = try value(index) else { return LuaOptions(owner: owner, values: [:]) }
-        if !table.array.isEmpty { throw argumentError(index, "options for \(owner) must be named (key = value)") }
-        return try LuaOptions(checking: table, owner: owner, allowed: allowed)
     }
 }

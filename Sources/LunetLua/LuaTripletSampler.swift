@@ -16,11 +16,16 @@ final class LuaTripletSampler: TripletSampler, LuaNamed {
     init(function: LuaReference) { self.function = function }
 
     var luaTypeName: String { "triplet sampler" }
-    var description: String { "triplet.sampler(function)" }
+    /// Declared so errors and tostring name it as `triplet.sampler` (it takes a function, no options).
+    static let declaration = Declaration("LuaTripletSampler", doc: """
+        A sampler written in Lua, called every step with a context (ctx.labels, ctx:classCount(), ctx:indicesOf(c), \
+        ctx:embed(i), ctx:distances(a, b), ctx.random:integer(lo, hi), ctx.step); what it returns is checked.
+        """)
+    var subject: Subject { Self.declaration.subject }
     var usesEmbeddings: Bool { true }
 
     func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
-        guard let call else { throw LunetError("triplet.sampler: a Lua sampler runs only inside triplet.fit or sampler:sample") }
+        guard let call else { throw LunetError("\(subject: subject): a Lua sampler runs only inside triplet.fit or sampler:sample") }
         let ctx = try contextReference(for: context, call)
         let triplets = try call.callback(function, results: 3, arguments: { call in
             ctx.push(call.L)
@@ -30,7 +35,7 @@ final class LuaTripletSampler: TripletSampler, LuaNamed {
             TripletIndices(anchors: try indices(call, first, "anchors"), positives: try indices(call, first + 1, "positives"),
                            negatives: try indices(call, first + 2, "negatives"))
         }
-        try triplets.validate(against: context.dataset, owner: "triplet.sampler")
+        try triplets.validate(against: context.dataset, owner: subject)
         return triplets
     }
 

@@ -25,7 +25,7 @@ enum ModelFileBindings {
             try SafeTensorsFile(tensors: list, metadata: metadata).write(to: path)
             return 0
         },
-        LuaFunction("loadSafetensors", "tensor.loadSafetensors(path)", "Reads a .safetensors file: returns a table {name = tensor} and the metadata table.") { call in
+        LuaFunction("tensor.loadSafetensors", declaration: SafeTensorsFile.readDeclaration, leading: ["path"]) { call in
             let file = try SafeTensorsFile.read(try call.path(1))
             lua_createtable(call.L, 0, Int32(file.tensors.count))
             for (name, tensor) in file.tensors {

@@ -4,22 +4,22 @@ import Lunet
 
 /// `tensor.*`: creating, combining and loading tensors.
 enum TensorBindings {
-    static let dtypes = ["float32", "uint8", "int32"]
+    static let dtypes = TensorDeclarations.dtypes
 
     /// What `help(tensor)` says; model files add to the same table.
     static let moduleDoc = "n-dimensional arrays (Float32, UInt8, Int32)."
 
     /// Builds a tensor of the dtype named in `options` from a Float32 recipe.
-    static func make(_ options: LuaOptions, _ build: (String) throws -> AnyTensor) throws -> AnyTensor {
-        try build(try options.choice("dtype", dtypes, default: "float32"))
+    static func make(_ options: OptionValues, _ build: (String) throws -> AnyTensor) throws -> AnyTensor {
+        try build(try options.string("dtype"))
     }
 
-    static func filled(_ call: LuaCall, _ name: String, value: (LuaCall) throws -> Double) throws -> Int32 {
+    static func filled(_ call: LuaCall, _ declaration: Declaration, value: (LuaCall) throws -> Double) throws -> Int32 {
         let shape = try call.shape(1)
         let sizesEnd: Int32 = lua_type(call.L, 1) == LUA_TTABLE ? 1 : Int32(shape.count)
         let v = try value(call)
-        let options = try call.options(try optionsIndex(call, after: sizesEnd + (name == "full" ? 1 : 0)),
-                                       for: "tensor.\(name)", allowed: ["dtype"])
+        let valueCount: Int32 = declaration.name == TensorDeclarations.full.name ? 1 : 0
+        let options = try call.options(try optionsIndex(call, after: sizesEnd + valueCount), declaredBy: declaration)
         call.push(try make(options) { dtype in
             switch dtype {
             case "uint8": .byte(try Tensor<UInt8>(shape: shape, repeating: UInt8(converting: v)))
@@ -39,42 +39,39 @@ enum TensorBindings {
         return last + 1
     }
 
-    static func random(_ call: LuaCall, _ name: String, normal: Bool) throws -> Int32 {
+    static func random(_ call: LuaCall, _ declaration: Declaration) throws -> Int32 {
         let shape = try call.shape(1)
         let sizesEnd: Int32 = lua_type(call.L, 1) == LUA_TTABLE ? 1 : Int32(shape.count)
-        let options = try call.options(try optionsIndex(call, after: sizesEnd), for: "tensor.\(name)",
-                                       allowed: ["seed", "mean", "std", "low", "high"])
+        let options = try call.options(try optionsIndex(call, after: sizesEnd), declaredBy: declaration)
         var generator = try options.seed().map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
-        if normal {
-            call.push(try Tensor<Float>.randn(shape, mean: options.float("mean", in: .finite, default: 0),
-                                              std: options.float("std", in: .nonNegative, default: 1), generator: &generator))
+        if declaration.name == TensorDeclarations.randn.name {
+            call.push(try Tensor<Float>.randn(shape, mean: options.float("mean"), std: options.float("std"), generator: &generator))
         } else {
-            call.push(try Tensor<Float>.rand(shape, low: options.float("low", in: .finite, default: 0),
-                                             high: options.float("high", in: .finite, default: 1), generator: &generator))
+            call.push(try Tensor<Float>.rand(shape, low: options.float("low"), high: options.float("high"), generator: &generator))
         }
         return 1
     }
 
     static let module = LuaLibrary(.module("tensor"), doc: moduleDoc, functions: [
-        LuaFunction("zeros", "tensor.zeros(shape[, {dtype=}])", "A tensor of zeros; shape is a table {2, 3} or sizes 2, 3; dtype 'float32' (default), 'uint8' or 'int32'.") { call in
-            try filled(call, "zeros") { _ in 0 }
+        LuaFunction("tensor.zeros", declaration: TensorDeclarations.zeros, leading: ["shape"]) { call in
+            try filled(call, TensorDeclarations.zeros) { _ in 0 }
         },
-        LuaFunction("ones", "tensor.ones(shape[, {dtype=}])", "A tensor of ones.") { call in
-            try filled(call, "ones") { _ in 1 }
+        LuaFunction("tensor.ones", declaration: TensorDeclarations.ones, leading: ["shape"]) { call in
+            try filled(call, TensorDeclarations.ones) { _ in 1 }
         },
-        LuaFunction("full", "tensor.full(shape, value[, {dtype=}])", "A tensor with every element equal to value.") { call in
+        LuaFunction("tensor.full", declaration: TensorDeclarations.full, leading: ["shape", "value"]) { call in
             try call.table(1)
-            return try filled(call, "full") { try $0.number(2) }
+            return try filled(call, TensorDeclarations.full) { try $0.number(2) }
         },
-        LuaFunction("rand", "tensor.rand(shape[, {seed=, low=0, high=1}])", "Uniform random values in [low, high); reproducible with a seed, else from tensor.manualSeed's stream.") { call in
-            try random(call, "rand", normal: false)
+        LuaFunction("tensor.rand", declaration: TensorDeclarations.rand, leading: ["shape"]) { call in
+            try random(call, TensorDeclarations.rand)
         },
-        LuaFunction("randn", "tensor.randn(shape[, {seed=, mean=0, std=1}])", "Normally distributed random values; reproducible with a seed.") { call in
-            try random(call, "randn", normal: true)
+        LuaFunction("tensor.randn", declaration: TensorDeclarations.randn, leading: ["shape"]) { call in
+            try random(call, TensorDeclarations.randn)
         },
-        LuaFunction("arange", "tensor.arange(n[, {dtype=}])", "The values 0, 1, ..., n-1 as a rank-1 tensor.") { call in
+        LuaFunction("tensor.arange", declaration: TensorDeclarations.arange, leading: ["n"]) { call in
             let n = try call.integer(1)
-            let options = try call.options(2, for: "tensor.arange", allowed: ["dtype"])
+            let options = try call.options(2, declaredBy: TensorDeclarations.arange)
             call.push(try make(options) { dtype in
                 switch dtype {
                 case "uint8": .byte(try .arange(n))
@@ -84,9 +81,9 @@ enum TensorBindings {
             })
             return 1
         },
-        LuaFunction("from", "tensor.from(table[, {dtype=}])", "A tensor from nested Lua tables of numbers ({{1, 2}, {3, 4}} is 2x2).") { call in
+        LuaFunction("tensor.from", declaration: TensorDeclarations.from, leading: ["table"]) { call in
             let (shape, values) = try nestedValues(call.value(1), index: 1, call: call)
-            let options = try call.options(2, for: "tensor.from", allowed: ["dtype"])
+            let options = try call.options(2, declaredBy: TensorDeclarations.from)
             call.push(try make(options) { dtype in
                 switch dtype {
                 case "uint8": .byte(try Tensor(shape: shape, scalars: values.map { UInt8(converting: $0) }))

@@ -158,18 +158,18 @@ extension TensorBindings {
             call.push(try t.selecting(indices, dimension: dim))
             return 1
         },
-        LuaFunction("topk", "x:topk(k[, {largest=true}])", "The k largest entries along the last dimension, sorted, and their 1-based positions (Int32).") { call in
+        LuaFunction("x:topk", declaration: TensorDeclarations.topk, leading: ["k"]) { call in
             let t = try call.floatTensor(1)
-            let options = try call.options(3, for: "topk", allowed: ["largest"])
-            let (values, indices) = try t.topk(try call.integer(2), largest: options.boolean("largest", default: true))
+            let options = try call.options(3, declaredBy: TensorDeclarations.topk)
+            let (values, indices) = try t.topk(try call.integer(2), largest: options.bool("largest"))
             call.push(values)
             call.push(try indices.mapped { $0 + 1 })
             return 2
         },
-        LuaFunction("sort", "x:sort([{descending=false}])", "Entries sorted along the last dimension, and their 1-based positions (Int32).") { call in
+        LuaFunction("x:sort", declaration: TensorDeclarations.sort) { call in
             let t = try call.floatTensor(1)
-            let options = try call.options(2, for: "sort", allowed: ["descending"])
-            let (values, indices) = try t.sorted(descending: options.boolean("descending", default: false))
+            let options = try call.options(2, declaredBy: TensorDeclarations.sort)
+            let (values, indices) = try t.sorted(descending: options.bool("descending"))
             call.push(values)
             call.push(try indices.mapped { $0 + 1 })
             return 2
@@ -219,15 +219,15 @@ extension TensorBindings {
             pushNested(call, t.doubles, shape: t.shape, integral: { if case .float = t { return false }; return true }())
             return 1
         },
-        LuaFunction("float", "x:float([{scale=false}])", "A Float32 copy; with scale, bytes are divided by 255 into [0, 1].") { call in
+        LuaFunction("x:float", declaration: TensorDeclarations.float) { call in
             let t = try call.tensor(1)
-            let scale = try call.options(2, for: "float", allowed: ["scale"]).boolean("scale", default: false)
+            let scale = try call.options(2, declaredBy: TensorDeclarations.float).bool("scale")
             if case .byte(let b) = t { call.push(try b.float(scaled: scale)) } else { call.push(try t.asFloat()) }
             return 1
         },
-        LuaFunction("byte", "x:byte([{scale=false}])", "A UInt8 copy (rounded, saturated); with scale, [0, 1] maps to [0, 255].") { call in
+        LuaFunction("x:byte", declaration: TensorDeclarations.byte) { call in
             let t = try call.tensor(1)
-            let scale = try call.options(2, for: "byte", allowed: ["scale"]).boolean("scale", default: false)
+            let scale = try call.options(2, declaredBy: TensorDeclarations.byte).bool("scale")
             if case .float(let f) = t { call.push(try f.byte(scaled: scale)) } else { call.push(try t.asByte()) }
             return 1
         },

@@ -21,7 +21,7 @@ final class TripletSamplerBox: LuaNamed {
             return direct.context
         }
         let context = try TripletContext(dataset: dataset, embedding: network.map { .network($0) },
-                                         seed: GlobalRandom.makeSeed())
+                                         seed: sampler.seed ?? GlobalRandom.makeSeed())
         context.begin(step: 1)
         direct = (context, dataset.images, network)
         return context
@@ -39,24 +39,20 @@ final class TripletSamplerBox: LuaNamed {
 
 /// `triplet.*` (samplers, triplet.fit) and `oneshot.*` (N-way one-shot tests).
 enum TripletBindings {
-    static let module = LuaLibrary(.module("triplet"), doc: "Triplet selection and training (spec Q2): samplers return 1-based (anchors, positives, negatives); triplet.fit trains a shared embedding network.", functions: [
-        LuaFunction("random", "triplet.random()", "The spec's 2.3a: a random anchor class, two different images of it, another class and a random image of it.") { call in
-            push(call, RandomTripletSampler())
+    static let module = LuaLibrary(.module("triplet"), doc: "Triplet selection and training (the assignment's second question: learning an embedding for one-shot recognition): samplers return 1-based (anchors, positives, negatives); triplet.fit trains a shared embedding network.", functions: [
+        LuaFunction("triplet.random", declaration: RandomTripletSampler.declaration) { call in
+            push(call, try RandomTripletSampler(options: call.options(1, declaredBy: RandomTripletSampler.declaration)))
         },
-        LuaFunction("hardest", "triplet.hardest{refresh = nil}", "The spec's 2.3b: as random, but the negative is the image of the chosen class nearest the anchor (current embeddings, one batched evaluation-mode pass per step). refresh = n mines from embeddings of the whole set recomputed every n steps.") { call in
-            let options = try call.options(1, for: "triplet.hardest", allowed: ["refresh"])
-            return push(call, try HardestNegativeSampler(refresh: options.integer("refresh")))
+        LuaFunction("triplet.hardest", declaration: HardestNegativeSampler.declaration) { call in
+            push(call, try HardestNegativeSampler(options: call.options(1, declaredBy: HardestNegativeSampler.declaration)))
         },
-        LuaFunction("semihard", "triplet.semihard{margin = 0.2, refresh = nil}", "FaceNet's semi-hard negatives: the nearest image of the chosen class with d(a,p) < d(a,n) < d(a,p) + margin (squared distances); the hardest one when none lies in that band.") { call in
-            let options = try call.options(1, for: "triplet.semihard", allowed: ["margin", "refresh"])
-            return push(call, try SemiHardSampler(margin: options.float("margin", default: 0.2), refresh: options.integer("refresh")))
+        LuaFunction("triplet.semihard", declaration: SemiHardSampler.declaration) { call in
+            push(call, try SemiHardSampler(options: call.options(1, declaredBy: SemiHardSampler.declaration)))
         },
-        LuaFunction("batchhard", "triplet.batchhard{classes = nil, perClass = 4, refresh = nil}", "Batch-hard: classes x perClass random images, each an anchor with the farthest image of its class and the nearest of another class in that batch; classes defaults to ceil(n / perClass).") { call in
-            let options = try call.options(1, for: "triplet.batchhard", allowed: ["classes", "perClass", "refresh"])
-            return push(call, try BatchHardSampler(classes: options.integer("classes"), perClass: options.integer("perClass", default: 4),
-                                                   refresh: options.integer("refresh")))
+        LuaFunction("triplet.batchhard", declaration: BatchHardSampler.declaration) { call in
+            push(call, try BatchHardSampler(options: call.options(1, declaredBy: BatchHardSampler.declaration)))
         },
-        LuaFunction("sampler", "triplet.sampler(function(ctx, n) return anchors, positives, negatives end)", "A sampler written in Lua, called every step with a context (ctx.labels, ctx:classCount(), ctx:indicesOf(c), ctx:embed(i), ctx:distances(a, b), ctx.random:integer(lo, hi), ctx.step); what it returns is checked.") { call in
+        LuaFunction("triplet.sampler", declaration: LuaTripletSampler.declaration, leading: ["function(ctx, n) return anchors, positives, negatives end"]) { call in
             guard call.type(at: 1) == LUA_TFUNCTION, case .function(let function) = try call.value(1) else {
                 throw call.typeError(1, expected: "function")
             }
@@ -74,10 +70,10 @@ enum TripletBindings {
             let network = call.isNoneOrNil(3) ? nil : try call.object(3, Module.self, expected: "nn module")
             let count = try call.positiveInteger(4)
             if box.sampler.usesEmbeddings, network == nil, !(box.sampler is LuaTripletSampler) {
-                throw call.argumentError(3, "\(box.sampler.description) mines from embeddings: nn module expected, got nil")
+                throw call.argumentError(3, "\(LuaPhrasing().subject(box.sampler.subject)) mines from embeddings: nn module expected, got nil")
             }
             let triplets = try box.sample(box.directContext(dataset, network), count: count, call: call)
-            try triplets.validate(against: dataset, owner: box.sampler.description)
+            try triplets.validate(against: dataset, owner: box.sampler.subject)
             for list in [triplets.anchors, triplets.positives, triplets.negatives] {
                 call.push(try Tensor<Int32>(shape: [list.count], scalars: list.map { Int32($0 + 1) }))
             }
@@ -85,7 +81,8 @@ enum TripletBindings {
         },
     ], metamethods: [
         LuaFunction("__tostring", "tostring(sampler)", "triplet.hardest{refresh = 10}") { call in
-            call.push(try call.object(1, TripletSamplerBox.self, expected: "triplet sampler").sampler.description)
+            let sampler = try call.object(1, TripletSamplerBox.self, expected: "triplet sampler").sampler
+            call.push(LuaPhrasing().subject(sampler.subject) + (sampler is LuaTripletSampler ? "(function)" : ""))
             return 1
         },
     ])
@@ -95,23 +92,17 @@ enum TripletBindings {
         return 1
     }
 
-    static let oneshot = LuaLibrary(.module("oneshot"), doc: "N-way one-shot tests: the spec's k tasks (oneshot.evaluate) and Lake et al.'s 20 official runs (oneshot.runs).", functions: [
-        LuaFunction("evaluate", "oneshot.evaluate(net, set, {way = 20, tasks = 250, seed = 1, within = nil | 'group', distance = 'euclidean' | 'cosine'})", "tasks seeded tasks: way classes, a test image of the first and one support image each (a different one for the true class); correct when the nearest support is the true class's. Returns {accuracy, stderr, correct, tasks}.") { call in
+    static let oneshot = LuaLibrary(.module("oneshot"), doc: "N-way one-shot tests: seeded tasks on a set of held-out classes (oneshot.evaluate) and Lake et al.'s 20 official runs (oneshot.runs).", functions: [
+        LuaFunction("oneshot.evaluate", declaration: OneShot.evaluateDeclaration, leading: ["net | 'pixels'", "set"]) { call in
             let embedding = try embeddingFunction(call, 1)
             let dataset = try call.dataset(2)
-            let options = try call.options(3, for: "oneshot.evaluate", allowed: ["way", "tasks", "seed", "within", "distance"])
-            let within = try options.choice("within", ["group"], default: "")
-            let result = try OneShot.evaluate(embedding, dataset, way: options.integer("way", default: 20),
-                                              tasks: options.integer("tasks", default: 250), seed: options.seed() ?? 1,
-                                              withinGroup: within == "group", distance: distance(options))
-            pushResult(call, result)
+            pushResult(call, try OneShot.evaluate(embedding, dataset, options: call.options(3, declaredBy: OneShot.evaluateDeclaration)))
             return 1
         },
-        LuaFunction("runs", "oneshot.runs(net | 'pixels', runs[, {distance = 'euclidean'}])", "The official 20-way runs (data.omniglotRuns): each test image goes to the nearest of the run's training images. Returns {accuracy, stderr, correct, tasks, errors = {wrong answers per run}}.") { call in
+        LuaFunction("oneshot.runs", declaration: OneShot.runsDeclaration, leading: ["net | 'pixels'", "runs"]) { call in
             let embedding = try embeddingFunction(call, 1)
-            let runs = try readRuns(call, 2)
-            let options = try call.options(3, for: "oneshot.runs", allowed: ["distance"])
-            pushResult(call, try OneShot.runs(embedding, runs, distance: distance(options)))
+            let options = try call.options(3, declaredBy: OneShot.runsDeclaration)
+            pushResult(call, try OneShot.runs(embedding, readRuns(call, 2), options: options))
             return 1
         },
     ])
@@ -122,10 +113,6 @@ enum TripletBindings {
             return .pixels
         }
         return .network(try call.object(index, Module.self, expected: "nn module or 'pixels'"))
-    }
-
-    static func distance(_ options: LuaOptions) throws -> DistanceMetric {
-        DistanceMetric(rawValue: try options.choice("distance", OneShot.distances.map(\.rawValue), default: "euclidean"))!
     }
 
     static func pushResult(_ call: LuaCall, _ result: OneShot.Result) {

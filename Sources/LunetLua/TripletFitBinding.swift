@@ -13,10 +13,9 @@ enum TripletFitBinding {
         let dataset = try call.dataset(2)
         let options = try declaredOptions(call)
         let sampler = try options.object("sampler", as: TripletSampler.self) ?? RandomTripletSampler()
-        let distance = DistanceMetric(rawValue: try options.string("distance"))!
-        let loss = TripletLoss(margin: try options.float("margin"), distance: distance)
+        let loss = try TripletLoss(options: options)
         let source = try TripletBatches(dataset, sampler: sampler, loss: loss, batch: options.int("batch"), steps: options.int("steps"),
-                                        seed: options.seed() ?? GlobalRandom.makeSeed())
+                                        seed: options.seed() ?? sampler.seed ?? GlobalRandom.makeSeed())
         var fit = try TrainingBindings.loopOptions(call, options, unit: "round", epochs: options.int("rounds"),
                                                    epochCallback: "onRound", stepCallback: "onStep", pushRow: pushRow)
         fit.validation = try options.options("validation").map { try TripletValidation($0, loss: loss) }

@@ -101,7 +101,7 @@ final class DataErrorTests: LuaTestCase {
         XCTAssertEqual(message("data.tinyimagenet([[\(root)/tin]], {split = 'val'})"),
                        "test:1: '\(root)/tin/val/val_annotations.txt': 'val_1.JPEG' has class 'n00000007', which wnids.txt does not list")
         XCTAssertEqual(message("data.tinyimagenet([[\(root)/tin]], {split = 'test'})"),
-                       "test:1: option 'split' for data.tinyimagenet must be one of 'train', 'val', got 'test'")
+                       "test:1: data.tinyimagenet: split must be one of 'train', 'val', got 'test'")
     }
 
     func testOmniglotZipFolderAndCorruptArchives() throws {

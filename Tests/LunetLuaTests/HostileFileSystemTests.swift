@@ -64,7 +64,7 @@ final class HostileFileSystemTests: LuaTestCase {
         assertError("tensor.load(\(path))", "test:1: bad argument #1 to 'load' (path '\(shown)' contains a NUL byte)")
         assertError("nn.save(nn.ReLU(), \(path))", "test:1: bad argument #2 to 'save' (path '\(shown)' contains a NUL byte)")
         assertError("data.load(\(path))", "test:1: bad argument #1 to 'load' (path '\(shown)' contains a NUL byte)")
-        assertError("data.fashionmnist{path = \(path)}", "test:1: path '\(shown)' contains a NUL byte")
+        assertError("data.fashionmnist{path = \(path)}", "test:1: data.fashionmnist: path must be a path without NUL bytes, got '\(shown)'")
         assertError("data.dataset(tensor.zeros({1, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(1, {dtype = 'int32'})):save(\(path))",
                     "test:1: bad argument #1 to 'save' (path '\(shown)' contains a NUL byte)")
         let set = "local ds = data.dataset(tensor.zeros({2, 1, 2, 2}, {dtype = 'uint8'}), tensor.ones(2, {dtype = 'int32'}))\n"

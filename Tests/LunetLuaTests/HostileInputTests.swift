@@ -50,11 +50,11 @@ final class HostileInputTests: LuaTestCase {
         assertError("nn.BatchNorm1d(3, {momentum = 5})", "test:1: nn.BatchNorm1d: momentum must be in [0, 1], got 5")
         assertError("nn.BatchNorm2d(3, {eps = -1})", "test:1: nn.BatchNorm2d: eps must be positive, got -1")
         assertError("nn.Linear(2, 2, {l2 = -1})", "test:1: nn.Linear: l2 must be a non-negative number, got -1")
-        assertError("nn.TripletLoss{margin = -1}", "test:1: nn.TripletLoss: margin must be a non-negative number, got -1.0")
+        assertError("nn.TripletLoss{margin = -1}", "test:1: nn.TripletLoss: margin must be a non-negative number, got -1")
         XCTAssertThrowsError(try run("nn.TripletLoss{margin = 0/0}"))
         assertError("tensor.rand(3, {low = 5, high = 1})", "test:1: rand: expected finite low <= high, got 5.0 and 1.0")
         assertError("data.dataset(tensor.zeros({2, 1, 2, 2}, {dtype = 'uint8'}), tensor.from({1, 2}, {dtype = 'int32'})):batches(1, {seed = 3})",
-                    "test:1: option 'seed' for ds:batches only applies with shuffle = true")
+                    "test:1: ds:batches: seed applies only with shuffle = true")
     }
 
     func testNonStringKeysOfObjectsAreNil() throws {

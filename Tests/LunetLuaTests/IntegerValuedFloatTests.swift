@@ -23,7 +23,7 @@ final class IntegerValuedFloatTests: LuaTestCase {
         let dataset = "data.dataset(tensor.zeros({3, 1, 2, 2}, {dtype = 'uint8'}), tensor.from({1, 2, 3}, {dtype = 'int32'}))"
         XCTAssertEqual(try eval("select(2, \(dataset):splitClasses{last = 2.0}):classCount()"), ["2"])
         assertError("\(dataset):splitClasses{last = 1.5}", "test:1: option 'last' for ds:splitClasses: integer expected, got 1.5")
-        assertError("\(dataset):splitClasses{last = 'x'}", "test:1: option 'last' for ds:splitClasses: integer expected, got string")
+        assertError("\(dataset):splitClasses{last = 'x'}", "test:1: option 'last' for ds:splitClasses: integer expected, got 'x'")
     }
 
     func testFloatsWithAFractionAreRefused() {

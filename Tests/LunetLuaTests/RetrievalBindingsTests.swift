@@ -67,15 +67,15 @@ final class RetrievalBindingsTests: LuaTestCase {
         assertError(line + "retrieval.search(points, {k = 6})",
                     "test:1: k = 6 is more than the 5 codes each query can be compared with (N - 1 with excludeSelf)")
         assertError(line + "retrieval.search(points, {metric = 'manhattan'})",
-                    "test:1: option 'metric' for retrieval.search must be one of 'cosine', 'dot', 'euclidean', got 'manhattan'")
+                    "test:1: retrieval.search: metric must be one of 'cosine', 'dot', 'euclidean', got 'manhattan'")
         assertError(line + "retrieval.search(points, {queries = 7})",
-                    "test:1: option 'queries' for retrieval.search: 7 queries asked for, but there are 6 codes")
+                    "test:1: retrieval.search: queries asks for 7 queries, but there are 6 codes")
         assertError(line + "retrieval.search(points, {queries = {0}})",
-                    "test:1: option 'queries' for retrieval.search: index 0 out of range for 6 codes")
+                    "test:1: retrieval.search: queries holds index 0, out of range for 6 codes")
         assertError(line + "retrieval.search(points, {queries = {1, 2.5}})",
-                    "test:1: option 'queries' for retrieval.search: 1-based indices expected, got a number")
+                    "test:1: option 'queries' for retrieval.search: list of integer indices expected, got table")
         assertError(line + "retrieval.search(points, {queries = 'all'})",
-                    "test:1: option 'queries' for retrieval.search: a count, a list of indices or an Int32 vector expected, got string")
+                    "test:1: option 'queries' for retrieval.search: count, a list of indices or an Int32 vector expected, got 'all'")
         assertError(line + "retrieval.search(points, {kk = 2})",
                     "test:1: unknown option 'kk' for retrieval.search (did you mean 'k'?)")
         assertError("retrieval.search(tensor.zeros({2, 3, 4}))",
@@ -115,12 +115,12 @@ final class RetrievalBindingsTests: LuaTestCase {
             assertError(codes + "retrieval.precisionAt(codes, labels, 1)", message)
         }
         let labels = "local labels = tensor.from({1, 2, 1, 2, 1, 2}, {dtype = 'int32'})\n"
-        assertError(line + labels + "retrieval.search(points, {k = 0})", "test:2: k must be at least 1, got 0")
+        assertError(line + labels + "retrieval.search(points, {k = 0})", "test:2: retrieval.search: k must be a positive integer, got 0")
         assertError(line + labels + "retrieval.precisionAt(points, labels, 0)", "test:2: k must be at least 1, got 0")
         assertError(line + labels + "retrieval.search(points, {queries = 0})",
-                    "test:2: option 'queries' for retrieval.search: a count of at least 1 expected, got 0")
+                    "test:2: retrieval.search: queries must be a count of at least 1, got 0")
         assertError(line + labels + "retrieval.averagePrecision(points, labels, {queries = {7}})",
-                    "test:2: option 'queries' for retrieval.averagePrecision: index 7 out of range for 6 codes")
+                    "test:2: retrieval.averagePrecision: queries holds index 7, out of range for 6 codes")
         assertError("retrieval.search(tensor.zeros({1, 2}))",
                     "test:1: k = 5 is more than the 0 codes each query can be compared with (N - 1 with excludeSelf)")
     }
@@ -139,6 +139,6 @@ final class RetrievalBindingsTests: LuaTestCase {
     }
 
     func testDocumented() throws {
-        XCTAssertTrue(try eval("lunet.doc(retrieval.mAP)")[0].hasPrefix("retrieval.mAP(codes, labels[, {metric='cosine', atR=false}])\n"))
+        XCTAssertTrue(try eval("lunet.doc(retrieval.mAP)")[0].hasPrefix("retrieval.mAP(codes, labels[, {metric='cosine'|'dot'|'euclidean', atR=false}])\n"))
     }
 }

@@ -37,8 +37,8 @@ final class TripletBindingsTests: LuaTestCase {
         XCTAssertEqual(try eval("tostring(triplet.semihard{margin = 0.5, refresh = 3})"), ["triplet.semihard{margin = 0.5, refresh = 3}"])
         assertError("triplet.hardest():sample(ds, nil, 4)",
                     "test:1: bad argument #2 to 'sample' (triplet.hardest() mines from embeddings: nn module expected, got nil)")
-        assertError("triplet.hardest{refresh = 0}", "test:1: refresh must be a positive number of steps, got 0")
-        assertError("triplet.batchhard{perClass = 1}", "test:1: triplet.batchhard: perClass must be at least 2 (an anchor and a positive), got 1")
+        assertError("triplet.hardest{refresh = 0}", "test:1: triplet.hardest: refresh must be a positive integer, got 0")
+        assertError("triplet.batchhard{perClass = 1}", "test:1: triplet.batchhard: perClass must be an integer >= 2, got 1")
         assertError("triplet.hardest{refesh = 2}", "test:1: unknown option 'refesh' for triplet.hardest (did you mean 'refresh'?)")
     }
 
@@ -156,7 +156,7 @@ final class TripletBindingsTests: LuaTestCase {
             end)()
             """)
         XCTAssertEqual(values, ["40", "true", "true"])
-        assertError("oneshot.evaluate(net, ds, {within = 'alphabet'})", "test:1: option 'within' for oneshot.evaluate must be one of 'group', got 'alphabet'")
+        assertError("oneshot.evaluate(net, ds, {within = 'alphabet'})", "test:1: oneshot.evaluate: within must be one of 'group', got 'alphabet'")
         assertError("oneshot.runs('pixel', {})", "test:1: bad argument #1 to 'runs' (nn module or 'pixels' expected, got 'pixel')")
     }
 

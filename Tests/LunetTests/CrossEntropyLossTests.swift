@@ -39,13 +39,13 @@ final class CrossEntropyLossTests: XCTestCase {
     func testRejectsBadTargets() throws {
         let loss = CrossEntropyLoss()
         XCTAssertThrowsError(try loss.forward(logits, try Tensor<Int32>(shape: [3], scalars: [0, 4, 1]))) {
-            XCTAssertEqual("\($0)", "nn.CrossEntropy: target 4 of row 1 is not a class index in 0..<4")
+            XCTAssertEqual("\($0)", "CrossEntropyLoss: row 1: class 4 out of range for 4 classes")
         }
         XCTAssertThrowsError(try loss.forward(logits, try Tensor<Int32>(shape: [2], scalars: [0, 1]))) {
-            XCTAssertEqual("\($0)", "nn.CrossEntropy: 3 logit rows need 3 targets, got Int32 tensor of shape 2")
+            XCTAssertEqual("\($0)", "CrossEntropyLoss: 3 logit rows need 3 targets, got Int32 tensor of shape 2")
         }
         XCTAssertThrowsError(try loss.forward(try Tensor<Float>.zeros([4]), targets)) {
-            XCTAssertEqual("\($0)", "nn.CrossEntropy: logits must be a non-empty batch x classes matrix, got Float32 tensor of shape 4")
+            XCTAssertEqual("\($0)", "CrossEntropyLoss: logits must be a non-empty batch x classes matrix, got Float32 tensor of shape 4")
         }
     }
 }

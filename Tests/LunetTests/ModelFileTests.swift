@@ -83,7 +83,7 @@ final class ModelFileTests: XCTestCase {
 
         let foreign = folder + "/plain.safetensors"
         try SafeTensorsFile(tensors: [("w", .float(try Tensor.zeros([2])))], metadata: ["format": "pt"]).write(to: foreign)
-        assertLoadError(foreign, "not a lunet model (a .safetensors file without lunet's 'format' and 'architecture' metadata; tensor.loadSafetensors reads its tensors)")
+        assertLoadError(foreign, "not a lunet model (a .safetensors file without lunet's 'format' and 'architecture' metadata; SafeTensorsFile.read reads its tensors)")
 
         let text = folder + "/notes.txt"
         try Data("hello".utf8).write(to: URL(fileURLWithPath: text))

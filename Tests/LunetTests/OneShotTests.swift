@@ -82,7 +82,7 @@ final class OneShotTests: XCTestCase {
     func testBadTaskShapesAreClearErrors() throws {
         let dataset = try TripletFixtures.characters(3)
         XCTAssertThrowsError(try OneShot.evaluate(.pixels, dataset, way: 5, tasks: 1)) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "oneshot.evaluate: a 5-way task needs 5 classes (one with two images), got [Dataset: 60 images 1x105x105, 3 classes, 1 group]")
+            XCTAssertEqual((error as? LunetError)?.message, "OneShot.evaluate: a 5-way task needs 5 classes (one with two images), got [Dataset: 60 images 1x105x105, 3 classes, 1 group]")
         }
     }
 }

@@ -75,7 +75,7 @@ final class RetrievalFigureTests: XCTestCase {
     func testErrors() throws {
         let ds = try dataset(channels: 1, side: 8, labels: [0, 1, 0])
         XCTAssertThrowsError(try RetrievalFigure(dataset: ds, queries: [0], results: [[3]])) {
-            XCTAssertEqual("\($0)", "figure: image 4 out of range for a dataset of 3 images")
+            XCTAssertEqual("\($0)", "RetrievalFigure: image 3 out of range for a dataset of 3 images")
         }
         XCTAssertThrowsError(try RetrievalFigure(dataset: ds, queries: [0, 1], results: [[2]])) {
             XCTAssertEqual("\($0)", "figure: 1 rows of results for 2 queries")

@@ -51,7 +51,7 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try x.selecting([1, 0, 1]).scalars, [3, 4, 5, 0, 1, 2, 3, 4, 5])
         XCTAssertEqual(try x.selecting([2], dimension: 1).scalars, [2, 5])
         XCTAssertThrowsError(try x.selecting([2])) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "index: index 3 out of range for dimension 1 of size 2")
+            XCTAssertEqual((error as? LunetError)?.message, "index: index 2 out of range for dimension 0 of size 2")
         }
     }
 

@@ -54,7 +54,7 @@ final class TrainerTests: XCTestCase, TrainingFixture {
         var calls = 0
         let poisonedCall: Int
         init(at call: Int) { poisonedCall = call }
-        var description: String { "Poisoned()" }
+        var subject: Subject { Subject("Poisoned") }
         var inputCount: Int { 1 }
         func loss(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> LossValue { try base.loss(inputs, labels: labels) }
         func gradient(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> [Tensor<Float>] { try base.gradient(inputs, labels: labels) }

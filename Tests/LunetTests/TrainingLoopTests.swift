@@ -13,7 +13,7 @@ final class TrainingLoopTests: XCTestCase, TrainingFixture {
         let base = CrossEntropyLoss()
         let factor: Float
         init(_ factor: Float) { self.factor = factor }
-        var description: String { "Scaled()" }
+        var subject: Subject { Subject("Scaled") }
         var inputCount: Int { 1 }
         func classCount(for inputs: [Tensor<Float>]) -> Int? { base.classCount(for: inputs) }
         func loss(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> LossValue { try base.loss(inputs, labels: labels) }

@@ -171,7 +171,7 @@ final class TripletLoopTests: XCTestCase {
     final class InterruptedSampler: TripletSampler {
         var calls = 0
         let random = RandomTripletSampler()
-        var description: String { "interrupted" }
+        var subject: Subject { Subject("interrupted") }
         var usesEmbeddings: Bool { false }
         func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
             calls += 1
@@ -214,7 +214,7 @@ final class TripletLoopTests: XCTestCase {
             let history = try trainer.fit()
             let peak = StorageAllocator.statistics.peakLive - before
             XCTAssertEqual(history.stopReason, .completed)
-            XCTAssertLessThan(peak, 40 << 20, "\(sampler.description): \(peak >> 20) MiB live at the peak")
+            XCTAssertLessThan(peak, 40 << 20, "\(sampler.subject): \(peak >> 20) MiB live at the peak")
         }
     }
 }

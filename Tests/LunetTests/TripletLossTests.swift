@@ -23,7 +23,7 @@ final class TripletLossTests: XCTestCase {
     func testNaNDistancePropagatesAsInPyTorch() throws {
         let a = try Tensor<Float>(shape: [2, 2], scalars: [.nan, 0, 1, 0])
         let p = try Tensor<Float>.zeros([2, 2]), n = try Tensor<Float>.ones([2, 2])
-        let loss = TripletLoss(margin: 0.2, distance: .squared)
+        let loss = try TripletLoss(margin: 0.2, distance: .squared)
         let forward = try loss.forward(a, p, n)
         XCTAssertTrue(forward.loss.isNaN)
         XCTAssertTrue(forward.activeFraction.isNaN)
@@ -39,7 +39,7 @@ final class TripletLossTests: XCTestCase {
     }
 
     func checkGradients(_ distance: DistanceMetric) throws {
-        let loss = TripletLoss(margin: 1.0, distance: distance)
+        let loss = try TripletLoss(margin: 1.0, distance: distance)
         let a = try Tensor<Float>.randn([6, 5], seed: 1)
         let p = try Tensor<Float>.randn([6, 5], seed: 2)
         let n = try Tensor<Float>.randn([6, 5], seed: 3)
@@ -64,7 +64,7 @@ final class TripletLossTests: XCTestCase {
         // Anchor equals positive: d(a,p) = 0, the triplet is active through the margin.
         let a = try Tensor<Float>(shape: [1, 3], scalars: [1, 2, 3])
         let n = try Tensor<Float>(shape: [1, 3], scalars: [1, 2, 3.1])
-        let loss = TripletLoss(margin: 0.2, distance: .euclidean)
+        let loss = try TripletLoss(margin: 0.2, distance: .euclidean)
         XCTAssertEqual(try loss.forward(a, a, n).loss, 0.1, accuracy: 1e-6)
         let (ga, gp, gn) = try loss.backward(a, a, n)
         for value in ga.scalars + gp.scalars + gn.scalars { XCTAssertTrue(value.isFinite) }
@@ -75,7 +75,7 @@ final class TripletLossTests: XCTestCase {
     }
 
     func testStackedBatchMatchesSeparateTensors() throws {
-        let loss = TripletLoss(margin: 1, distance: .euclidean)
+        let loss = try TripletLoss(margin: 1, distance: .euclidean)
         let stacked = try Tensor<Float>.randn([9, 4], seed: 5)
         let parts = try (0..<3).map { try stacked.narrowed(dimension: 0, start: 3 * $0, length: 3) }
         let (value, active, gradient) = try loss.lossAndGradient(stacked: stacked)
@@ -90,7 +90,7 @@ final class TripletLossTests: XCTestCase {
     func testRejectsMismatchedShapes() throws {
         let a = try Tensor<Float>.zeros([2, 3])
         XCTAssertThrowsError(try TripletLoss().forward(a, a, try Tensor<Float>.zeros([2, 4]))) {
-            XCTAssertEqual("\($0)", "nn.TripletLoss(margin=0.2, distance=squared): anchor, positive and negative must have one shape, got 2x3, 2x3 and 2x4")
+            XCTAssertEqual("\($0)", "TripletLoss(margin: 0.2, distance: 'squared'): anchor, positive and negative must have one shape, got 2x3, 2x3 and 2x4")
         }
     }
 }
@@ -99,7 +99,7 @@ final class TripletLossTests: XCTestCase {
 /// batches split into their inputs.
 final class LossProtocolTests: XCTestCase {
     func testTripletFusedEqualsSeparate() throws {
-        let loss: any Loss = TripletLoss(margin: 0.5)
+        let loss: any Loss = try TripletLoss(margin: 0.5)
         let inputs = try (1...3).map { try Tensor<Float>.randn([4, 3], seed: UInt64($0)) }
         let (value, gradients) = try loss.lossAndGradient(inputs, labels: nil)
         XCTAssertEqual(value, try loss.loss(inputs, labels: nil))
@@ -111,7 +111,7 @@ final class LossProtocolTests: XCTestCase {
         XCTAssertEqual(stackedValue, value)
         XCTAssertTrue(stackedGradient.isIdentical(to: try Tensor.concatenate(gradients, dimension: 0)))
         XCTAssertThrowsError(try loss.loss(Array(inputs.prefix(2)), labels: nil)) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "nn.TripletLoss(margin=0.5, distance=squared): 3 inputs expected, got 2")
+            XCTAssertEqual((error as? LunetError)?.message, "TripletLoss(margin: 0.5, distance: 'squared'): 3 inputs expected, got 2")
         }
     }
 
@@ -122,7 +122,7 @@ final class LossProtocolTests: XCTestCase {
         XCTAssertEqual(try loss.loss([logits], labels: labels).loss, try CrossEntropyLoss().forward(logits, labels))
         XCTAssertEqual(loss.classCount(for: [logits]), 4)
         XCTAssertThrowsError(try loss.loss([logits], labels: nil)) { error in
-            XCTAssertEqual((error as? LunetError)?.message, "nn.CrossEntropy(): class labels expected")
+            XCTAssertEqual((error as? LunetError)?.message, "CrossEntropyLoss: class labels expected")
         }
     }
 }

@@ -19,7 +19,7 @@ final class TripletSamplerTests: XCTestCase {
         context.begin(step: 1)
         let triplets = try RandomTripletSampler().sample(context, count: 64)
         XCTAssertEqual(triplets.count, 64)
-        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: "test"))
+        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: Subject("test")))
         XCTAssertEqual(context.embeddedThisStep, 0, "random selection embeds nothing")
         let (again, _) = try self.context()
         XCTAssertEqual(try RandomTripletSampler().sample(again, count: 64), triplets)
@@ -31,7 +31,7 @@ final class TripletSamplerTests: XCTestCase {
         let (context, all) = try context()
         context.begin(step: 1)
         let triplets = try HardestNegativeSampler().sample(context, count: 32)
-        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: "test"))
+        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: Subject("test")))
         var negativeClasses = Set<Int>()
         for t in 0..<triplets.count {
             let (a, n) = (triplets.anchors[t], triplets.negatives[t])
@@ -58,7 +58,7 @@ final class TripletSamplerTests: XCTestCase {
         context.begin(step: 1)
         let margin: Float = 0.5
         let triplets = try SemiHardSampler(margin: margin).sample(context, count: 48)
-        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: "test"))
+        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: Subject("test")))
         var inBand = 0
         for t in 0..<triplets.count {
             let (a, p, n) = (triplets.anchors[t], triplets.positives[t], triplets.negatives[t])
@@ -78,7 +78,7 @@ final class TripletSamplerTests: XCTestCase {
         let sampler = try BatchHardSampler(classes: 4, perClass: 5)
         let triplets = try sampler.sample(context, count: 20)
         XCTAssertEqual(triplets.count, 20)
-        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: "test"))
+        XCTAssertNoThrow(try triplets.validate(against: context.dataset, owner: Subject("test")))
         let batch = triplets.anchors
         XCTAssertEqual(Set(batch).count, 20)
         XCTAssertEqual(Set(batch.map(context.dataset.label)).count, 4)
@@ -119,17 +119,17 @@ final class TripletSamplerTests: XCTestCase {
         let dataset = try TripletFixtures.characters(3)
         func message(_ a: [Int], _ p: [Int], _ n: [Int]) -> String? {
             do {
-                try TripletIndices(anchors: a, positives: p, negatives: n).validate(against: dataset, owner: "sampler")
+                try TripletIndices(anchors: a, positives: p, negatives: n).validate(against: dataset, owner: Subject("sampler"))
                 return nil
             } catch { return (error as? LunetError)?.message }
         }
         XCTAssertNil(message([0, 20], [1, 21], [40, 0]))
         XCTAssertEqual(message([0], [1, 2], [40]), "sampler: anchors, positives and negatives must have one length, got 1, 2 and 1")
         XCTAssertEqual(message([], [], []), "sampler: no triplets (empty anchors, positives and negatives)")
-        XCTAssertEqual(message([0, 0], [1, 1], [40, 60]), "sampler: triplet 2: negative 61 out of range for a dataset of 60 images")
-        XCTAssertEqual(message([0, 0], [1, 0], [40, 40]), "sampler: triplet 2: anchor and positive are the same image (1)")
-        XCTAssertEqual(message([0], [21], [40]), "sampler: triplet 1: anchor 1 (class 1) and positive 22 (class 2) are of different classes")
-        XCTAssertEqual(message([0], [1], [2]), "sampler: triplet 1: negative 3 is of the anchor's class 1")
+        XCTAssertEqual(message([0, 0], [1, 1], [40, 60]), "sampler: triplet 1: negative 60 out of range for a dataset of 60 images")
+        XCTAssertEqual(message([0, 0], [1, 0], [40, 40]), "sampler: triplet 1: anchor and positive are the same image (0)")
+        XCTAssertEqual(message([0], [21], [40]), "sampler: triplet 0: anchor 0 (class 0) and positive 21 (class 1) are of different classes")
+        XCTAssertEqual(message([0], [1], [2]), "sampler: triplet 0: negative 2 is of the anchor's class 0")
     }
 
     func testPairwiseDistancesMatchThePlainSum() throws {

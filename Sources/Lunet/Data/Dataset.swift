@@ -32,7 +32,7 @@ public struct Dataset: Sendable {
             throw LunetError("labels do not match the images: \(labels.summary) for \(images.shape[0]) images")
         }
         if let wrong = labels.scalars.first(where: { $0 < 0 || Int($0) >= classes.count }) {
-            throw LunetError("label \(wrong + 1) out of range for \(classes.count) classes")
+            throw LunetError("label \(position: Int(wrong)) out of range for \(classes.count) classes")
         }
         if let descriptions, descriptions.count != classes.count {
             throw LunetError("\(descriptions.count) class descriptions for \(classes.count) classes")
@@ -76,7 +76,7 @@ public struct Dataset: Sendable {
     /// Positions (0-based, ascending) of the images of class `label`.
     public func indices(ofClass label: Int) throws -> [Int] {
         guard label >= 0, label < classCount else {
-            throw LunetError("class \(label + 1) out of range for \(classCount) classes")
+            throw LunetError("class \(position: label) out of range for \(classCount) classes")
         }
         return labels.withUnsafeBufferPointer { buffer in
             buffer.indices.filter { buffer[$0] == Int32(label) }

@@ -69,7 +69,7 @@ public enum DatasetCache {
         do {
             index = try JSONValue.parse(try AtomicFile.read(indexPath))
         } catch let error as LunetError {
-            throw LunetError("'\(indexPath)' is not a lunet dataset index: \(error.message)")
+            throw LunetError("'\(indexPath)' is not a lunet dataset index: \(error)")
         }
         guard index["format"]?.stringValue == format else {
             throw LunetError("'\(indexPath)' is not a lunet dataset index")
@@ -102,7 +102,7 @@ public enum DatasetCache {
             return try Dataset(images: images, labels: labels, classes: classes, descriptions: descriptions,
                                groups: groups, classGroups: classGroups)
         } catch let error as LunetError {
-            throw LunetError("'\(folder)' is inconsistent: \(error.message)")
+            throw LunetError("'\(folder)' is inconsistent: \(error)")
         }
     }
 }

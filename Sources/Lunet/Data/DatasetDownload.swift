@@ -39,12 +39,12 @@ public enum DatasetDownload {
     /// official address (a mirror; tests use an unreachable one).
     public static func fetch(_ name: String, into folder: String, url: String? = nil) throws -> [String] {
         guard let items = catalog[name] else {
-            throw LunetError("data.download: unknown dataset '\(name)'; expected one of \(catalog.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+            throw LunetError("\(subject: DataDeclarations.download.subject): unknown dataset '\(name)'; expected one of \(catalog.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))")
         }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw LunetError("data.download: cannot create folder '\(folder)': \(error.localizedDescription)")
+            throw LunetError("\(subject: DataDeclarations.download.subject): cannot create folder '\(folder)': \(error.localizedDescription)")
         }
         return try items.map { item in
             let target = folder + "/" + item.file
@@ -57,21 +57,21 @@ public enum DatasetDownload {
     static func download(_ item: Item, from url: String, to target: String, name: String, folder: String) throws {
         let manual = manualSteps(name, folder)
         guard let curl = findExecutable("curl") else {
-            throw LunetError("data.download('\(name)'): curl is not installed. \(manual)")
+            throw LunetError("\(subject: Subject(DataDeclarations.download.name, detail: .text("'\(name)'"))): curl is not installed. \(manual)")
         }
         let partial = target + ".part"
         let (status, errorText) = try run(curl, ["-fsSL", "--retry", "2", "--connect-timeout", "20", "-o", partial, url])
         guard status == 0 else {
             unlink(partial)
-            throw LunetError("data.download('\(name)'): cannot fetch \(url) (curl exit \(status): \(errorText)). \(manual)")
+            throw LunetError("\(subject: Subject(DataDeclarations.download.name, detail: .text("'\(name)'"))): cannot fetch \(url) (curl exit \(status): \(errorText)). \(manual)")
         }
         let sum = try md5(of: partial)
         guard sum == item.md5 else {
             unlink(partial)
-            throw LunetError("data.download('\(name)'): \(item.file) from \(url) has MD5 \(sum), expected \(item.md5). \(manual)")
+            throw LunetError("\(subject: Subject(DataDeclarations.download.name, detail: .text("'\(name)'"))): \(item.file) from \(url) has MD5 \(sum), expected \(item.md5). \(manual)")
         }
         guard rename(partial, target) == 0 else {
-            throw LunetError("data.download('\(name)'): cannot move the download to '\(target)': \(String(cString: strerror(errno)))")
+            throw LunetError("\(subject: Subject(DataDeclarations.download.name, detail: .text("'\(name)'"))): cannot move the download to '\(target)': \(String(cString: strerror(errno)))")
         }
     }
 

@@ -34,7 +34,7 @@ public enum IDXDataset {
         let prefix = split == "test" ? "t10k" : "train"
         let images = "\(folder)/\(prefix)-images-idx3-ubyte.gz", labels = "\(folder)/\(prefix)-labels-idx1-ubyte.gz"
         guard FileManager.default.fileExists(atPath: images), FileManager.default.fileExists(atPath: labels) else {
-            throw LunetError("Fashion-MNIST is not at '\(folder)' (no \(prefix)-images-idx3-ubyte.gz): install Debian's package (apt-get install dataset-fashion-mnist) or pass {path = folder}")
+            throw LunetError("Fashion-MNIST is not at '\(folder)' (no \(prefix)-images-idx3-ubyte.gz): install Debian's package (apt-get install dataset-fashion-mnist) or give its folder as the path option")
         }
         return try load(images: images, labels: labels, classes: fashionMNISTClasses)
     }

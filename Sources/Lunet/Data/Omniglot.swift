@@ -19,7 +19,7 @@ public enum Omniglot {
             throw LunetError("'\(source.location)' is not an Omniglot set: expected <alphabet>/<character>/*.png, found no alphabet folder")
         }
         if source.isFile("\(alphabets[0])/class_labels.txt") {
-            throw LunetError("'\(source.location)' holds one-shot runs, not alphabets: read it with data.omniglotRuns")
+            throw LunetError("'\(source.location)' holds one-shot runs, not alphabets: read it with \(subject: DataDeclarations.omniglotRuns.subject)")
         }
         var files: [String] = [], labels: [Int32] = [], classes: [String] = [], classGroups: [Int] = []
         for (group, alphabet) in alphabets.enumerated() {

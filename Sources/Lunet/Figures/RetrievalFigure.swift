@@ -37,7 +37,7 @@ public struct RetrievalFigure {
             throw LunetError("figure: every query needs the same number (at least 1) of results")
         }
         for i in queries + results.joined() where i < 0 || i >= dataset.count {
-            throw LunetError("figure: image \(i + 1) out of range for a dataset of \(dataset.count) images")
+            throw LunetError("\(subject: RetrievalDeclarations.figure.subject): image \(position: i) out of range for a dataset of \(dataset.count) images")
         }
         guard [1, 3].contains(dataset.imageShape[0]) else {
             throw LunetError("figure: images must have 1 or 3 channels, got \(dataset.imageShape[0])")

@@ -46,7 +46,7 @@ public enum ModelFile {
         do {
             try encode(module).write(to: path)
         } catch let error as LunetError where !error.message.hasPrefix("cannot") {
-            throw LunetError("cannot save model to '\(path)': \(error.message)")
+            throw LunetError("cannot save model to '\(path)': \(error)")
         }
     }
 
@@ -58,14 +58,14 @@ public enum ModelFile {
         do {
             return try decode(try SafeTensorsFile(decoding: data), build: build)
         } catch let error as LunetError {
-            throw LunetError("cannot load model '\(path)': \(error.message)")
+            throw LunetError("cannot load model '\(path)': \(error)")
         }
     }
 
     /// The model a decoded file describes, with its weights and buffers.
     public static func decode(_ file: SafeTensorsFile, build: ModelArchitecture.Builder) throws -> Module {
         guard file.metadata["format"] == formatName, let architectureText = file.metadata["architecture"] else {
-            throw LunetError("not a lunet model (a .safetensors file without lunet's 'format' and 'architecture' metadata; tensor.loadSafetensors reads its tensors)")
+            throw LunetError("not a lunet model (a .safetensors file without lunet's 'format' and 'architecture' metadata; \(subject: SafeTensorsFile.readDeclaration.subject) reads its tensors)")
         }
         guard let version = file.metadata["format_version"].flatMap({ Int($0) }), version >= 1 else {
             throw LunetError("metadata 'format_version' is missing or not a number")
@@ -77,7 +77,7 @@ public enum ModelFile {
         do {
             architecture = try JSONValue.parse(architectureText)
         } catch let error as LunetError {
-            throw LunetError("metadata 'architecture': \(error.message)")
+            throw LunetError("metadata 'architecture': \(error)")
         }
         let module = try ModelArchitecture.module(from: architecture, build: build)
         try restoreTensors(of: module, from: file)

@@ -37,7 +37,7 @@ public enum NumpyFile {
         do {
             return try decode(data)
         } catch let error as LunetError {
-            throw LunetError("'\(path)' is not a readable .npy file: \(error.message)")
+            throw LunetError("'\(path)' is not a readable .npy file: \(error)")
         }
     }
 

@@ -79,12 +79,17 @@ public struct SafeTensorsFile {
     // MARK: Reading
 
     /// Reads and checks a whole file; errors name the file and what was wrong.
+    /// Reading a file as a dictionary of tensors, declared so that front ends
+    /// document it and messages can name it.
+    public static let readDeclaration = Declaration("SafeTensorsFile.read",
+        doc: "Reads a .safetensors file: returns a table {name = tensor} and the metadata table.")
+
     public static func read(_ path: String) throws -> SafeTensorsFile {
         let data = try AtomicFile.read(path)
         do {
             return try SafeTensorsFile(decoding: data)
         } catch let error as LunetError {
-            throw LunetError("'\(path)' is not a readable .safetensors file: \(error.message)")
+            throw LunetError("'\(path)' is not a readable .safetensors file: \(error)")
         }
     }
 

@@ -28,13 +28,13 @@ public final class BatchNorm: Module {
     private weak var statisticsInput: TensorStorage<Float>?
 
     public init(_ featureCount: Int, spatialDimensions: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) throws {
-        guard featureCount > 0 else { throw LunetError("nn.BatchNorm\(spatialDimensions)d: size must be positive, got \(featureCount)") }
-        guard spatialDimensions == 1 || spatialDimensions == 2 else { throw LunetError("nn.BatchNorm: 1 or 2 dimensions") }
+        guard featureCount > 0 else { throw LunetError("\(subject: Subject("BatchNorm\(spatialDimensions)d")): size must be positive, got \(featureCount)") }
+        guard spatialDimensions == 1 || spatialDimensions == 2 else { throw LunetError("\(subject: Subject("BatchNorm")): 1 or 2 dimensions") }
         guard (0...1).contains(momentum) else {
-            throw LunetError("nn.BatchNorm\(spatialDimensions)d: momentum must be in [0, 1], got \(momentum)")
+            throw LunetError("\(subject: Subject("BatchNorm\(spatialDimensions)d")): momentum must be in [0, 1], got \(momentum)")
         }
         guard epsilon > 0, epsilon.isFinite else {
-            throw LunetError("nn.BatchNorm\(spatialDimensions)d: eps must be positive, got \(epsilon)")
+            throw LunetError("\(subject: Subject("BatchNorm\(spatialDimensions)d")): eps must be positive, got \(epsilon)")
         }
         self.spatialDimensions = spatialDimensions
         self.featureCount = featureCount

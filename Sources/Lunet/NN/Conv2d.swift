@@ -45,11 +45,11 @@ public final class Conv2d: Module {
                 l2: Float = 0, seed: UInt64? = nil) throws {
         guard inputChannels > 0, outputChannels > 0, kernel.height > 0, kernel.width > 0,
               stride.height > 0, stride.width > 0 else {
-            throw LunetError("nn.Conv2d: channels, kernel and stride must be positive")
+            throw LunetError("\(subject: Subject("Conv2d")): channels, kernel and stride must be positive")
         }
         try Size2D.checkWindow(kernel: kernel, stride: stride, padding: padding, layer: "nn.Conv2d")
         guard inputChannels <= 1 << 24, outputChannels <= 1 << 24 else {
-            throw LunetError("nn.Conv2d: at most \(1 << 24) channels, got \(inputChannels) -> \(outputChannels)")
+            throw LunetError("\(subject: Subject("Conv2d")): at most \(1 << 24) channels, got \(inputChannels) -> \(outputChannels)")
         }
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels

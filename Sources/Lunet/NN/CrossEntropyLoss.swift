@@ -35,15 +35,15 @@ public final class CrossEntropyLoss {
     /// Checks shapes and class indices: logits `[batch, classes]`, targets `[batch]`.
     public func validate(_ logits: Tensor<Float>, _ targets: Tensor<Int32>) throws {
         guard logits.rank == 2, logits.shape[0] > 0, logits.shape[1] > 0 else {
-            throw LunetError("nn.CrossEntropy: logits must be a non-empty batch x classes matrix, got \(logits.summary)")
+            throw LunetError("\(subject: subject): logits must be a non-empty batch x classes matrix, got \(logits.summary)")
         }
         guard targets.shape == [logits.shape[0]] else {
-            throw LunetError("nn.CrossEntropy: \(logits.shape[0]) logit rows need \(logits.shape[0]) targets, got \(targets.summary)")
+            throw LunetError("\(subject: subject): \(logits.shape[0]) logit rows need \(logits.shape[0]) targets, got \(targets.summary)")
         }
         let classes = logits.shape[1]
         try targets.withUnsafeBufferPointer { labels in
             for (row, label) in labels.enumerated() where label < 0 || Int(label) >= classes {
-                throw LunetError("nn.CrossEntropy: target \(label) of row \(row) is not a class index in 0..<\(classes)")
+                throw LunetError("\(subject: subject): row \(position: row): class \(position: Int(label)) out of range for \(classes) classes")
             }
         }
     }
@@ -89,7 +89,10 @@ public final class CrossEntropyLoss {
 }
 
 extension CrossEntropyLoss: Loss {
-    public var description: String { "CrossEntropy()" }
+    public static let declaration = Declaration("CrossEntropyLoss", doc: """
+        Softmax cross-entropy on logits [batch, classes] with class labels, mean over the batch (log-softmax fused, stable).
+        """)
+    public var subject: Subject { Self.declaration.subject }
     public var inputCount: Int { 1 }
 
     public func classCount(for inputs: [Tensor<Float>]) -> Int? {

@@ -16,7 +16,7 @@ public final class Dropout: Module {
 
     public init(_ probability: Float = 0.5, seed: UInt64? = nil) throws {
         guard probability >= 0, probability < 1 else {
-            throw LunetError("nn.Dropout: probability must be in [0, 1), got \(probability)")
+            throw LunetError("\(subject: Subject("Dropout")): probability must be in [0, 1), got \(probability)")
         }
         self.probability = probability
         generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()

@@ -16,7 +16,7 @@ public final class Linear: Module {
     public init(_ inputSize: Int, _ outputSize: Int, bias: Bool = true, initializer: WeightInitializer = .glorot,
                 l2: Float = 0, seed: UInt64? = nil) throws {
         guard inputSize > 0, outputSize > 0, inputSize <= 1 << 40, outputSize <= 1 << 40 else {
-            throw LunetError("nn.Linear: sizes must be from 1 to 2^40, got \(inputSize) -> \(outputSize)")
+            throw LunetError("\(subject: Subject("Linear")): sizes must be from 1 to 2^40, got \(inputSize) -> \(outputSize)")
         }
         self.inputSize = inputSize
         self.outputSize = outputSize

@@ -6,14 +6,13 @@
 /// labels. Training loops run the network once over a batch and call
 /// `lossAndGradient(batch:labels:)`, which splits a stacked batch itself.
 ///
-/// ```lua
-/// local criterion = nn.CrossEntropy()            -- or nn.TripletLoss{margin = 0.2}
-/// local loss = criterion:forward(logits, labels)
-/// local history = train.fit(net, trainSet, {loss = criterion, ...})
+/// ```swift
+/// let criterion = try TripletLoss(margin: 0.2)
+/// let value = try criterion.loss([anchors, positives, negatives], labels: nil)
 /// ```
 public protocol Loss: AnyObject {
-    /// `CrossEntropy()`, `TripletLoss(margin=0.2, distance=squared)`.
-    var description: String { get }
+    /// What it is and its settings, as messages and front ends name it.
+    var subject: Subject { get }
     /// Network outputs one evaluation takes.
     var inputCount: Int { get }
     /// Whether the loss compares the outputs with class labels.
@@ -68,7 +67,7 @@ extension Loss {
     private func split(_ output: Tensor<Float>) throws -> [Tensor<Float>] {
         guard inputCount > 1 else { return [output] }
         guard output.rank >= 1, output.shape[0] > 0, output.shape[0] % inputCount == 0 else {
-            throw LunetError("nn.\(description): a stacked batch needs \(inputCount)B rows (one block of B per input), got \(output.summary)")
+            throw LunetError("\(subject: subject): a stacked batch needs \(inputCount)B rows (one block of B per input), got \(output.summary)")
         }
         let rows = output.shape[0] / inputCount
         return try (0..<inputCount).map { try output.narrowed(dimension: 0, start: $0 * rows, length: rows) }
@@ -77,8 +76,8 @@ extension Loss {
     /// Checks that `inputs` holds `inputCount` tensors and labels come when used.
     public func checkArity(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws {
         guard inputs.count == inputCount else {
-            throw LunetError("nn.\(description): \(inputCount) input\(inputCount == 1 ? "" : "s") expected, got \(inputs.count)")
+            throw LunetError("\(subject: subject): \(inputCount) input\(inputCount == 1 ? "" : "s") expected, got \(inputs.count)")
         }
-        if usesLabels, labels == nil { throw LunetError("nn.\(description): class labels expected") }
+        if usesLabels, labels == nil { throw LunetError("\(subject: subject): class labels expected") }
     }
 }

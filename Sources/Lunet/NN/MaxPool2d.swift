@@ -22,9 +22,9 @@ public final class MaxPool2d: Module {
     public init(kernel: Size2D, stride: Size2D? = nil, padding: Padding = .valid) throws {
         let stride = stride ?? kernel
         guard kernel.height > 0, kernel.width > 0, stride.height > 0, stride.width > 0 else {
-            throw LunetError("nn.MaxPool2d: kernel and stride must be positive")
+            throw LunetError("\(subject: Subject("MaxPool2d")): kernel and stride must be positive")
         }
-        if case .explicit = padding { throw LunetError("nn.MaxPool2d: padding must be 'valid' or 'same'") }
+        if case .explicit = padding { throw LunetError("\(subject: Subject("MaxPool2d")): padding must be 'valid' or 'same'") }
         try Size2D.checkWindow(kernel: kernel, stride: stride, padding: padding, layer: "nn.MaxPool2d")
         self.kernel = kernel
         self.stride = stride

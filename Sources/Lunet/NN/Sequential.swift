@@ -46,7 +46,7 @@ public final class Sequential: Module {
     /// The layer at a 0-based position.
     public func layer(at index: Int) throws -> Module {
         guard layers.indices.contains(index) else {
-            throw LunetError("nn.Sequential: index \(oneBased(index)) out of range for \(layers.count) layer\(layers.count == 1 ? "" : "s")")
+            throw LunetError("\(subject: Self.declaration.subject): index \(position: index) out of range for \(layers.count) layer\(layers.count == 1 ? "" : "s")")
         }
         return layers[index]
     }

@@ -2,18 +2,22 @@ import Foundation
 
 /// The triplet loss `max(d(a, p) - d(a, n) + margin, 0)` over rows of anchor,
 /// positive and negative embeddings, averaged over the batch. The distance is
-/// the squared Euclidean one (FaceNet, the course's Q2) or the plain one
+/// the squared Euclidean one (FaceNet's, as the assignment uses it) or the plain one
 /// (`TripletLoss.distances`), summed directly per row (`PairwiseDistances.paired`);
 /// a row holding NaN gives a NaN distance.
 ///
-/// ```lua
-/// local criterion = nn.TripletLoss{margin = 0.2, distance = "squared"}
-/// local loss, active = criterion:forward(a, p, n)   -- active: fraction with loss > 0
-/// local da, dp, dn = criterion:backward(a, p, n)
+/// ```swift
+/// let criterion = try TripletLoss(margin: 0.2, distance: .squared)
+/// let (loss, active) = try criterion.forward(a, p, n)   // active: fraction with loss > 0
 /// ```
 public final class TripletLoss {
     /// The metrics a triplet loss can use.
     public static let distances: [DistanceMetric] = [.squared, .euclidean]
+    public static let marginOption = OptionDeclaration("margin", .number(.nonNegative), default: .double(0.2))
+    public static let distanceOption = OptionDeclaration("distance", .choice(distances.map(\.rawValue)), default: .string("squared"),
+                                                         doc: "'squared' (FaceNet's) or 'euclidean'")
+    public static let declaration = Declaration("TripletLoss", options: [marginOption, distanceOption],
+                                                doc: "Triplet loss max(d(a,p) - d(a,n) + margin, 0), mean over the batch.")
 
     public let margin: Float
     public let distance: DistanceMetric
@@ -22,13 +26,19 @@ public final class TripletLoss {
     /// subgradient at 0), so identical embeddings do not divide by zero.
     static let euclideanFloor = 1e-12
 
-    public init(margin: Float = 0.2, distance: DistanceMetric = .squared) {
-        precondition(TripletLoss.distances.contains(distance), "a triplet loss takes a squared or euclidean distance")
-        self.margin = margin
-        self.distance = distance
+    /// `margin` and `distance` checked by `declaration` (other options may be there too: a fit's).
+    public init(options: OptionValues) throws {
+        margin = try options.float("margin")
+        distance = DistanceMetric(rawValue: try options.string("distance"))!
     }
 
-    public var description: String { "TripletLoss(margin=\(margin), distance=\(distance.rawValue))" }
+    public convenience init(margin: Float = 0.2, distance: DistanceMetric = .squared) throws {
+        try self.init(options: Self.declaration.check(configuration: ["margin": .double(Double(margin)), "distance": .string(distance.rawValue)]))
+    }
+
+    public var subject: Subject {
+        Subject(Self.declaration.name, detail: .options([.init("margin", .number(margin)), .init("distance", .string(distance.rawValue))]))
+    }
 
     /// The mean loss and the fraction of triplets whose loss is above zero
     /// (both NaN when a distance is NaN).
@@ -107,10 +117,10 @@ public final class TripletLoss {
     /// Per row: both distances and the hinge loss.
     private func perTriplet(_ anchor: Tensor<Float>, _ positive: Tensor<Float>, _ negative: Tensor<Float>) throws -> [Term] {
         guard anchor.rank == 2, anchor.shape[0] > 0 else {
-            throw LunetError("nn.\(description): embeddings must be a non-empty batch x features matrix, got \(anchor.summary)")
+            throw LunetError("\(subject: subject): embeddings must be a non-empty batch x features matrix, got \(anchor.summary)")
         }
         guard positive.shape == anchor.shape, negative.shape == anchor.shape else {
-            throw LunetError("nn.\(description): anchor, positive and negative must have one shape, got \(formatShape(anchor.shape)), \(formatShape(positive.shape)) and \(formatShape(negative.shape))")
+            throw LunetError("\(subject: subject): anchor, positive and negative must have one shape, got \(formatShape(anchor.shape)), \(formatShape(positive.shape)) and \(formatShape(negative.shape))")
         }
         let toPositive = try PairwiseDistances.paired(anchor, positive, metric: distance)
         let toNegative = try PairwiseDistances.paired(anchor, negative, metric: distance)

@@ -78,6 +78,9 @@ public struct Declaration: Sendable {
             return value
         case (.function, .function):
             return value
+        case (.positions, .object(let object, let typeName)):
+            guard ObjectKind.intTensor.accepts(object) else { throw problem(.wrongType(expected: option.kind.expected, got: typeName)) }
+            return value
         case (.list, .table(let fields)) where fields.isEmpty:  // `{}`: an empty list
             return try check(.value(.list([])), against: option, context: context)
         case (_, .value(let plain)):

@@ -15,6 +15,10 @@ public indirect enum OptionKind: Sendable {
     case padding(explicit: Bool)
     /// Any integer; seeds a random stream.
     case seed
+    /// Which items to take: a count `n` (the first n), or a list (or integer
+    /// tensor) of positions, which the front end numbers and checks against
+    /// the items there are.
+    case positions
     /// A list whose items are all of one kind, with at least `minimum` items.
     case list(OptionKind, minimum: Int)
     /// A nested options table, declared in its own right (`earlyStopping`).
@@ -28,6 +32,7 @@ public indirect enum OptionKind: Sendable {
     public var expected: String {
         switch self {
         case .integer, .seed: "an integer"
+        case .positions: "a count, a list of indices or an Int32 vector"
         case .number: "a number"
         case .boolean: "a boolean"
         case .choice(let choices): "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
@@ -112,6 +117,13 @@ extension OptionKind {
         case .seed:
             guard let n = value.integerValue else { return wrong }
             return .success(.int(n))
+        case .positions:
+            if let n = value.integerValue {
+                return n >= 1 ? .success(.int(n)) : .failure(.outOfRange(requirement: "a count of at least 1"))
+            }
+            guard case .list(let items) = value else { return wrong }
+            guard items.allSatisfy({ $0.integerValue != nil }) else { return .failure(.wrongType(expected: "a list of integer indices")) }
+            return .success(.list(items.map { .int($0.integerValue!) }))
         case .list(let item, let minimum):
             return checkList(value, item: item, minimum: minimum)
         case .table, .object, .function:

@@ -40,7 +40,7 @@ extension Tensor {
         _ combine: (UnsafePointer<Element>, Int, Int) -> R
     ) throws -> Tensor<R> {
         try checkDimension(dim, name)
-        guard shape[dim] > 0 else { throw LunetError("\(name): dimension \(dim + 1) of \(summary) is empty") }
+        guard shape[dim] > 0 else { throw LunetError("\(name): dimension \(position: dim) of \(summary) is empty") }
         var newShape = shape
         newShape.remove(at: dim)
         let (outer, inner) = outerInner(dim)

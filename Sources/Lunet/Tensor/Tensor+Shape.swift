@@ -2,7 +2,7 @@ extension Tensor {
     /// Checks a 0-based dimension against the rank.
     func checkDimension(_ dim: Int, _ operation: String) throws {
         guard dim >= 0, dim < rank else {
-            throw LunetError("\(operation): dimension \(dim + 1) out of range for \(summary)")
+            throw LunetError("\(operation): dimension \(position: dim) out of range for \(summary)")
         }
     }
 
@@ -34,7 +34,7 @@ extension Tensor {
     public func narrowed(dimension dim: Int, start: Int, length: Int) throws -> Tensor {
         try checkDimension(dim, "narrow")
         guard start >= 0, start <= shape[dim], length >= 0, length <= shape[dim] - start else {
-            throw LunetError("narrow: \(length) entries from \(oneBased(start)) are out of bounds for dimension \(dim + 1) of size \(shape[dim])")
+            throw LunetError("narrow: \(length) entries from \(position: start) are out of bounds for dimension \(position: dim) of size \(shape[dim])")
         }
         var newShape = shape
         newShape[dim] = length
@@ -55,7 +55,7 @@ extension Tensor {
         try checkDimension(dim, "index")
         let size = shape[dim]
         for i in indices where i < 0 || i >= size {
-            throw LunetError("index: index \(oneBased(i)) out of range for dimension \(dim + 1) of size \(size)")
+            throw LunetError("index: index \(position: i) out of range for dimension \(position: dim) of size \(size)")
         }
         var newShape = shape
         newShape[dim] = indices.count

@@ -126,7 +126,7 @@ public struct Tensor<Element: TensorElement>: Sendable {
         var offset = 0
         for (d, i) in index.enumerated() {
             guard i >= 0, i < shape[d] else {
-                throw LunetError("index \(oneBased(i)) out of range for dimension \(d + 1) of size \(shape[d])")
+                throw LunetError("index \(position: i) out of range for dimension \(position: d) of size \(shape[d])")
             }
             offset = offset * shape[d] + i
         }

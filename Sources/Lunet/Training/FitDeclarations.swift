@@ -7,7 +7,7 @@ extension Trainer {
     static func loopOptions(unit: String, step: String, epochCallback: String, stepCallback: String) -> [OptionDeclaration] {
         [
             OptionDeclaration("optimizer", .object(.optimizer), doc: "the optimizer (Adam, lr 0.001, by default)"),
-            OptionDeclaration("seed", .seed, doc: "seeds the shuffles (the samplers' draws); none: from the global generator"),
+            OptionDeclaration("seed", .seed, doc: "seeds the shuffles or the samplers' draws; none: a sampler's own seed when it has one, else the global generator"),
             OptionDeclaration("earlyStopping", .table(EarlyStopping.declaration), doc: "Keras 3's early stopping on a logged value"),
             OptionDeclaration("checkpoint", .path, doc: "where the best model is written (atomically) at each improvement of the monitored value"),
             OptionDeclaration("csv", .path, doc: "a CSV log, one row per \(unit) (\(unit), every logged value, lr) written as it ends; a log with the same columns is continued, one with others refused"),
@@ -41,8 +41,8 @@ extension Trainer {
     /// `triplet.fit`'s options.
     public static let tripletFitDeclaration = Declaration("Trainer.fitTriplets", options: [
         OptionDeclaration("sampler", .object(.sampler), doc: "chooses each step's triplets (random by default)"),
-        OptionDeclaration("margin", .number(.nonNegative), default: .double(0.2)),
-        OptionDeclaration("distance", .choice(TripletLoss.distances.map(\.rawValue)), default: .string("squared")),
+        TripletLoss.marginOption,
+        TripletLoss.distanceOption,
         OptionDeclaration("batch", .integer(1...Int.max), default: .int(64), doc: "triplets a step (over all ranks under mpirun)"),
         OptionDeclaration("steps", .integer(1...Int.max), default: .int(100), doc: "steps a round"),
         OptionDeclaration("rounds", .integer(1...Int.max), default: .int(5)),

@@ -9,23 +9,36 @@
 /// triplet.fit(net, ds, {sampler = triplet.batchhard{classes = 16, perClass = 4}})
 /// ```
 public final class BatchHardSampler: EmbeddingMiner {
+    public static let declaration = Declaration("BatchHardSampler", options: [
+        OptionDeclaration("classes", .integer(2...Int.max), defaultText: "ceil(n / perClass)",
+                          doc: "classes a batch (negatives come from another class)"),
+        OptionDeclaration("perClass", .integer(2...Int.max), default: .int(4), doc: "images of each class (an anchor and a positive at least)"),
+        Declaration.samplerRefresh, Declaration.samplerSeed,
+    ], doc: """
+        Batch-hard mining (Hermans et al. 2017): classes x perClass random images, each an anchor with the farthest \
+        image of its class and the nearest of another class in that batch.
+        """)
+
     public let classes: Int?
     public let perClass: Int
     let cache: EmbeddingCache?
+    public let subject: Subject
+    public let seed: UInt64?
 
-    public init(classes: Int? = nil, perClass: Int = 4, refresh: Int? = nil) throws {
-        guard perClass >= 2 else { throw LunetError("triplet.batchhard: perClass must be at least 2 (an anchor and a positive), got \(perClass)") }
-        if let classes, classes < 2 { throw LunetError("triplet.batchhard: classes must be at least 2 (negatives come from another class), got \(classes)") }
-        self.classes = classes
-        self.perClass = perClass
-        cache = try refresh.map { try EmbeddingCache(interval: $0) }
+    /// Options checked by `declaration`.
+    public init(options: OptionValues) throws {
+        classes = try options.optionalInt("classes")
+        perClass = try options.int("perClass")
+        cache = try options.optionalInt("refresh").map { try EmbeddingCache(interval: $0) }
+        subject = options.samplerSubject
+        seed = try options.seed()
     }
 
-    public var description: String {
-        var parts = classes.map { ["classes = \($0)"] } ?? []
-        parts.append("perClass = \(perClass)")
-        if cache != nil { parts.append(refreshDescription) }
-        return "triplet.batchhard{\(parts.joined(separator: ", "))}"
+    public convenience init(classes: Int? = nil, perClass: Int = 4, refresh: Int? = nil) throws {
+        var given: [String: ConfigurationValue] = ["perClass": .int(perClass)]
+        if let classes { given["classes"] = .int(classes) }
+        if let refresh { given["refresh"] = .int(refresh) }
+        try self.init(options: Self.declaration.check(configuration: given))
     }
 
     public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
@@ -64,7 +77,7 @@ public final class BatchHardSampler: EmbeddingMiner {
         let eligible = context.members.indices.filter { context.members[$0].count >= perClass }
         let wanted = classes ?? Swift.max(2, (count + perClass - 1) / perClass)
         guard eligible.count >= wanted else {
-            throw LunetError("\(description): needs \(wanted) classes with at least \(perClass) images, the dataset has \(eligible.count)")
+            throw LunetError("\(subject: subject): needs \(wanted) classes with at least \(perClass) images, the dataset has \(eligible.count)")
         }
         let chosen = Dataset.permutation(eligible.count, generator: &context.random).prefix(wanted).map { eligible[$0] }
         return chosen.flatMap { c in

@@ -10,8 +10,8 @@ public final class EmbeddingCache {
     /// network, starts from fresh embeddings.
     private weak var owner: TripletContext?
 
-    public init(interval: Int) throws {
-        guard interval >= 1 else { throw LunetError("refresh must be a positive number of steps, got \(interval)") }
+    /// `interval` is checked by the samplers' `refresh` declaration.
+    init(interval: Int) throws {
         self.interval = interval
     }
 
@@ -42,7 +42,4 @@ extension EmbeddingMiner {
         if let cache { return try cache.rows(positions, in: context) }
         return try context.embed(positions)
     }
-
-    /// ` {refresh = 10}` or nothing.
-    var refreshDescription: String { cache.map { "refresh = \($0.interval)" } ?? "" }
 }

@@ -8,13 +8,26 @@
 /// triplet.fit(net, ds, {sampler = triplet.hardest()})          -- or triplet.hardest{refresh = 10}
 /// ```
 public final class HardestNegativeSampler: EmbeddingMiner {
-    let cache: EmbeddingCache?
+    public static let declaration = Declaration("HardestNegativeSampler", options: [Declaration.samplerRefresh, Declaration.samplerSeed],
+                                                doc: """
+        Hardest negatives (the assignment's second selection rule): drawn as random triplets, then the negative is the \
+        image of the chosen class nearest the anchor in the current embedding (one batched evaluation-mode pass a step).
+        """)
 
-    public init(refresh: Int? = nil) throws {
-        cache = try refresh.map { try EmbeddingCache(interval: $0) }
+    let cache: EmbeddingCache?
+    public let subject: Subject
+    public let seed: UInt64?
+
+    /// Options checked by `declaration`.
+    public init(options: OptionValues) throws {
+        cache = try options.optionalInt("refresh").map { try EmbeddingCache(interval: $0) }
+        subject = options.samplerSubject
+        seed = try options.seed()
     }
 
-    public var description: String { cache == nil ? "triplet.hardest()" : "triplet.hardest{\(refreshDescription)}" }
+    public convenience init(refresh: Int? = nil) throws {
+        try self.init(options: Self.declaration.check(configuration: refresh.map { ["refresh": .int($0)] } ?? [:]))
+    }
 
     public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {
         let draws = (0..<count).map { _ in context.drawAnchorPositiveAndNegativeClass() }

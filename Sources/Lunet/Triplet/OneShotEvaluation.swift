@@ -1,11 +1,11 @@
 import Foundation
 
-/// N-way one-shot tests (the spec's 2.4 and Lake et al.'s 20 official runs):
-/// a query image goes to the class of its nearest support image.
+/// N-way one-shot tests (the assignment's test of a triplet network, and Lake
+/// et al.'s 20 official runs): a query image goes to the class of its nearest
+/// support image.
 ///
-/// ```lua
-/// local r = oneshot.evaluate(net, heldOut, {way = 20, tasks = 250, seed = 1})   -- r.accuracy, r.stderr
-/// local official = oneshot.runs(net, data.omniglotRuns("all_runs.zip"))
+/// ```swift
+/// let r = try OneShot.evaluate(.network(net), heldOut, way: 20, tasks: 250, seed: 1)   // r.accuracy, r.standardError
 /// ```
 public enum OneShot {
     /// The metrics `oneshot.*{distance}` offers (the engine takes any `DistanceMetric`).
@@ -31,8 +31,8 @@ public enum OneShot {
     /// one support image per class, the true class's a different image.
     /// `withinGroup` draws each task's classes from one group (alphabet).
     public static func drawTasks(_ dataset: Dataset, way: Int, tasks: Int, seed: UInt64, withinGroup: Bool) throws -> [Task] {
-        guard way >= 2 else { throw LunetError("oneshot.evaluate: way must be at least 2, got \(way)") }
-        guard tasks >= 1 else { throw LunetError("oneshot.evaluate: tasks must be positive, got \(tasks)") }
+        // Checked by `evaluateDeclaration` for front ends; here for Swift callers.
+        guard way >= 2, tasks >= 1 else { throw LunetError("\(way)-way tasks (\(tasks)): at least 2 classes and 1 task expected") }
         let members = dataset.indicesByClass
         let pools = try classPools(dataset, members: members, way: way, withinGroup: withinGroup)
         var random = RandomGenerator(seed: seed)
@@ -56,7 +56,7 @@ public enum OneShot {
         var pools: [[Int]]
         if withinGroup {
             guard let classGroups = dataset.classGroups else {
-                throw LunetError("oneshot.evaluate: within = 'group' needs a dataset with groups (alphabets), got \(dataset.summary)")
+                throw LunetError("tasks within a group need a dataset with groups (alphabets), got \(dataset.summary)")
             }
             pools = dataset.groups.indices.map { g in usable.filter { classGroups[$0] == g } }
         } else {
@@ -64,7 +64,7 @@ public enum OneShot {
         }
         pools = pools.filter { pool in pool.count >= way && pool.contains { members[$0].count >= 2 } }
         guard !pools.isEmpty else {
-            throw LunetError("oneshot.evaluate: a \(way)-way task needs \(way) classes\(withinGroup ? " in one group" : "") (one with two images), got \(dataset.summary)")
+            throw LunetError("a \(way)-way task needs \(way) classes\(withinGroup ? " in one group" : "") (one with two images), got \(dataset.summary)")
         }
         return pools
     }
@@ -72,7 +72,12 @@ public enum OneShot {
     /// The spec's test: the fraction of tasks whose query is nearest the true class's support image.
     public static func evaluate(_ embedding: EmbeddingFunction, _ dataset: Dataset, way: Int = 20, tasks: Int = 250,
                                 seed: UInt64 = 1, withinGroup: Bool = false, distance: DistanceMetric = .euclidean) throws -> Result {
-        let drawn = try drawTasks(dataset, way: way, tasks: tasks, seed: seed, withinGroup: withinGroup)
+        let drawn: [Task]
+        do {
+            drawn = try drawTasks(dataset, way: way, tasks: tasks, seed: seed, withinGroup: withinGroup)
+        } catch let error as LunetError {
+            throw LunetError("\(subject: evaluateDeclaration.subject): \(error)")
+        }
         let positions = imagePositions(drawn)
         let correct = try score(drawn, embeddings: embedding.embed(dataset.images, at: positions), of: positions, distance: distance)
         return Result(correct: correct, tasks: tasks, errorsPerRun: [])
@@ -99,7 +104,7 @@ public enum OneShot {
 
     /// Lake et al.'s benchmark: in each run every query goes to the nearest support image.
     public static func runs(_ embedding: EmbeddingFunction, _ runs: [OneShotRun], distance: DistanceMetric = .euclidean) throws -> Result {
-        guard !runs.isEmpty else { throw LunetError("oneshot.runs: no runs given") }
+        guard !runs.isEmpty else { throw LunetError("\(subject: runsDeclaration.subject): no runs given") }
         var errors: [Int] = [], total = 0
         for run in runs {
             let (supportSize, querySize) = (Array(run.support.shape.dropFirst()), Array(run.query.shape.dropFirst()))

@@ -9,17 +9,31 @@
 /// triplet.fit(net, ds, {sampler = triplet.semihard{margin = 0.2}})
 /// ```
 public final class SemiHardSampler: EmbeddingMiner {
+    public static let declaration = Declaration("SemiHardSampler", options: [
+        OptionDeclaration("margin", .number(.positive), default: .double(0.2), doc: "the band's width (squared distances)"),
+        Declaration.samplerRefresh, Declaration.samplerSeed,
+    ], doc: """
+        FaceNet's semi-hard negatives: the nearest image of the chosen class with d(a,p) < d(a,n) < d(a,p) + margin \
+        (squared distances); the hardest one when none lies in that band.
+        """)
+
     public let margin: Float
     let cache: EmbeddingCache?
+    public let subject: Subject
+    public let seed: UInt64?
 
-    public init(margin: Float = 0.2, refresh: Int? = nil) throws {
-        guard margin > 0, margin.isFinite else { throw LunetError("triplet.semihard: margin must be a positive number, got \(margin)") }
-        self.margin = margin
-        cache = try refresh.map { try EmbeddingCache(interval: $0) }
+    /// Options checked by `declaration`.
+    public init(options: OptionValues) throws {
+        margin = try options.float("margin")
+        cache = try options.optionalInt("refresh").map { try EmbeddingCache(interval: $0) }
+        subject = options.samplerSubject
+        seed = try options.seed()
     }
 
-    public var description: String {
-        "triplet.semihard{margin = \(margin)\(cache == nil ? "" : ", " + refreshDescription)}"
+    public convenience init(margin: Float = 0.2, refresh: Int? = nil) throws {
+        var given: [String: ConfigurationValue] = ["margin": .double(Double(margin))]
+        if let refresh { given["refresh"] = .int(refresh) }
+        try self.init(options: Self.declaration.check(configuration: given))
     }
 
     public func sample(_ context: TripletContext, count: Int) throws -> TripletIndices {

@@ -64,7 +64,7 @@ public final class TripletBatches: BatchSource {
         context.begin(step: round * steps + step)
         let shard = communicatorShard?(batch)
         let triplets = try sampler.sample(context, count: shard?.count ?? batch)
-        try triplets.validate(against: dataset, owner: sampler.description)
+        try triplets.validate(against: dataset, owner: sampler.subject)
         embedded += context.embeddedThisStep
         let stacked = triplets.stacked
         return TrainingBatch(input: try BatchIterator.floatImages(dataset.images, stacked[...]), shard: shard, items: triplets.count)

@@ -52,7 +52,7 @@ public final class TripletContext {
     public func embed(_ positions: [Int]) throws -> Tensor<Float> {
         guard let embedding else { throw LunetError("this sampler was given no network to embed images with") }
         for i in positions where i < 0 || i >= dataset.count {
-            throw LunetError("embed: image \(i + 1) out of range for a dataset of \(dataset.count) images")
+            throw LunetError("embed: image \(position: i) out of range for a dataset of \(dataset.count) images")
         }
         var missing: [Int] = []
         var seen = Set<Int>()

@@ -29,26 +29,26 @@ public struct TripletIndices: Equatable, Sendable {
     /// Checks what every triplet must be: the three lists of one non-zero
     /// length, positions in range, anchor and positive two different images of
     /// one class, the negative of another class. The message names the first
-    /// bad triplet, 1-based as Lua shows it.
-    public func validate(against dataset: Dataset, owner: String) throws {
+    /// bad triplet.
+    public func validate(against dataset: Dataset, owner: Subject) throws {
         guard anchors.count == positives.count, anchors.count == negatives.count else {
-            throw LunetError("\(owner): anchors, positives and negatives must have one length, got \(anchors.count), \(positives.count) and \(negatives.count)")
+            throw LunetError("\(subject: owner): anchors, positives and negatives must have one length, got \(anchors.count), \(positives.count) and \(negatives.count)")
         }
-        guard count > 0 else { throw LunetError("\(owner): no triplets (empty anchors, positives and negatives)") }
+        guard count > 0 else { throw LunetError("\(subject: owner): no triplets (empty anchors, positives and negatives)") }
         for t in 0..<count {
             let (a, p, n) = (anchors[t], positives[t], negatives[t])
             for (role, i) in [("anchor", a), ("positive", p), ("negative", n)] where i < 0 || i >= dataset.count {
-                throw LunetError("\(owner): triplet \(t + 1): \(role) \(i + 1) out of range for a dataset of \(dataset.count) images")
+                throw LunetError("\(subject: owner): triplet \(position: t): \(role) \(position: i) out of range for a dataset of \(dataset.count) images")
             }
             let (la, lp, ln) = (dataset.label(a), dataset.label(p), dataset.label(n))
             if a == p {
-                throw LunetError("\(owner): triplet \(t + 1): anchor and positive are the same image (\(a + 1))")
+                throw LunetError("\(subject: owner): triplet \(position: t): anchor and positive are the same image (\(position: a))")
             }
             if la != lp {
-                throw LunetError("\(owner): triplet \(t + 1): anchor \(a + 1) (class \(la + 1)) and positive \(p + 1) (class \(lp + 1)) are of different classes")
+                throw LunetError("\(subject: owner): triplet \(position: t): anchor \(position: a) (class \(position: la)) and positive \(position: p) (class \(position: lp)) are of different classes")
             }
             if ln == la {
-                throw LunetError("\(owner): triplet \(t + 1): negative \(n + 1) is of the anchor's class \(la + 1)")
+                throw LunetError("\(subject: owner): triplet \(position: t): negative \(position: n) is of the anchor's class \(position: la)")
             }
         }
     }

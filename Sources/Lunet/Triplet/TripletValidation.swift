@@ -13,12 +13,12 @@ public final class TripletValidation: Validation {
     /// The options of a triplet fit's `validation` table.
     public static let declaration = Declaration("validation", options: [
         OptionDeclaration("set", .object(.dataset), doc: "images of classes the training set does not have"),
-        OptionDeclaration("way", .integer(2...Int.max), default: .int(20), doc: "classes a one-shot task"),
+        OneShot.wayOption,
         OptionDeclaration("tasks", .integer(0...Int.max), default: .int(250), doc: "one-shot tasks (val_accuracy; 0: none)"),
         OptionDeclaration("triplets", .integer(0...Int.max), default: .int(0), doc: "random triplets whose loss is val_loss (0: none)"),
         OptionDeclaration("seed", .seed, default: .int(1), doc: "draws the tasks and triplets, once"),
-        OptionDeclaration("within", .choice(["group"]), doc: "'group': each task's classes from one group (alphabet)"),
-        OptionDeclaration("distance", .choice(OneShot.distances.map(\.rawValue)), default: .string("euclidean")),
+        OneShot.withinOption,
+        OneShot.distanceOption,
     ], doc: "One-shot accuracy and the triplet loss on a set of other classes, after each round.")
 
     public let dataset: Dataset
@@ -50,14 +50,9 @@ public final class TripletValidation: Validation {
         positions = (OneShot.imagePositions(self.tasks) + self.triplets.stacked).filter { seen.insert($0).inserted }
     }
 
-    /// A task or triplet drawing error, said of the validation set (without
-    /// the one-shot function's own name).
+    /// A task or triplet drawing error, said of the validation set.
     static func aboutTheSet(_ error: LunetError) -> LunetError {
-        var facts = error.facts
-        if case .text(let text)? = facts.first, text.hasPrefix("oneshot.evaluate: ") {
-            facts[0] = .text(String(text.dropFirst("oneshot.evaluate: ".count)))
-        }
-        return LunetError(facts: [.text("validation set: ")] + facts)
+        LunetError(facts: [.text("validation set: ")] + error.facts)
     }
 
     /// From a checked `validation` table.
@@ -67,7 +62,7 @@ public final class TripletValidation: Validation {
         }
         try self.init(set, way: options.int("way"), tasks: options.int("tasks"), triplets: options.int("triplets"),
                       seed: options.seed() ?? 1, withinGroup: options.optionalString("within") == "group",
-                      distance: DistanceMetric(rawValue: options.string("distance"))!, loss: loss)
+                      distance: OneShot.distance(options), loss: loss)
     }
 
     public var names: [String] { (triplets.count > 0 ? ["val_loss"] : []) + (tasks.isEmpty ? [] : ["val_accuracy"]) }
