@@ -54,17 +54,33 @@ local keywords = {}
 for word in ([[and break do else elseif end false for function goto if in local nil not or
   repeat return then true until while]]):gmatch("%a+") do keywords[word] = true end
 
--- Key order: numbers, then strings, each in order; then other types by name
--- (false before true), ties in traversal order. No metamethod is called.
-local rank = {number = 1, string = 2}
+-- Keys other than strings and numbers: by type name (false before true),
+-- ties in traversal order. No metamethod is called.
 local function before(a, b)
   local ta, tb = type(a.key), type(b.key)
-  local ra, rb = rank[ta] or 3, rank[tb] or 3
-  if ra ~= rb then return ra < rb end
-  if ra < 3 and a.key ~= b.key then return a.key < b.key end
   if ta ~= tb then return ta < tb end
   if ta == "boolean" and a.key ~= b.key then return b.key end
   return a.order < b.order
+end
+
+-- The keys of `t` outside its list part 1..n in display order: numbers,
+-- then strings, each sorted by table.sort's own comparison (which calls no
+-- metamethod on them), then the rest.
+local function sortedKeys(t, n)
+  local numbers, strings, others = {}, {}, {}
+  for k in next, t do
+    local kind = type(k)
+    if kind == "number" then
+      if not (mathtype(k) == "integer" and k >= 1 and k <= n) then numbers[#numbers + 1] = k end
+    elseif kind == "string" then strings[#strings + 1] = k
+    else others[#others + 1] = {key = k, order = #others} end
+  end
+  sort(numbers)
+  sort(strings)
+  sort(others, before)
+  for _, k in ipairs(strings) do numbers[#numbers + 1] = k end
+  for _, entry in ipairs(others) do numbers[#numbers + 1] = entry.key end
+  return numbers
 end
 
 local function hasToString(v)
@@ -101,12 +117,8 @@ function Renderer:entries(t)
     end
   end
   if n > limits.items then notes[#notes + 1] = n .. " items" end
-  local others = {}
-  for k, v in next, t do
-    if not (mathtype(k) == "integer" and k >= 1 and k <= n) then others[#others + 1] = {key = k, value = v, order = #others} end
-  end
-  sort(others, before)
-  for i = 1, math.min(#others, limits.keys) do shown[#shown + 1] = others[i] end
+  local others = sortedKeys(t, n)
+  for i = 1, math.min(#others, limits.keys) do shown[#shown + 1] = {key = others[i], value = rawget(t, others[i])} end
   if #others > limits.keys then
     shown[#shown + 1] = {ellipsis = true}
     notes[#notes + 1] = #others .. " keys"
