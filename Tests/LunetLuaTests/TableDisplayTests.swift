@@ -128,8 +128,8 @@ final class TableDisplayTests: LuaTestCase {
             hostile = setmetatable({1, 2}, {__index = function() calls = calls + 1 return 'x' end,
               __pairs = function() calls = calls + 1 return next, {}, nil end,
               __len = function() calls = calls + 1 return 99 end,
-              __lt = function() calls = calls + 1 return true end})
-            keys = setmetatable({}, {__lt = function() calls = calls + 1 return true end})
+              __lt = function() calls = calls + 1 return true end, __eq = function() calls = calls + 1 return true end})
+            keys = setmetatable({}, {__lt = function() calls = calls + 1 return true end, __eq = function() calls = calls + 1 return true end})
             """)
         XCTAssertEqual(try display("{hostile, [keys] = 1, [{}] = 1}"), "{{1, 2}, [{}] = 1, [{}] = 1}")
         XCTAssertEqual(try eval("calls"), ["0"])

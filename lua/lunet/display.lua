@@ -13,7 +13,7 @@
 local display = {}
 
 -- Captured at load, so a script that replaces the globals does not change the view.
-local tostring, tonumber, type, next, rawget = tostring, tonumber, type, next, rawget
+local tostring, tonumber, type, next, rawget, rawequal = tostring, tonumber, type, next, rawget, rawequal
 local mathtype, huge = math.type, math.huge
 local format, rep, concat, sort = string.format, string.rep, table.concat, table.sort
 local getmetatable, getinfo = debug.getmetatable, debug.getinfo
@@ -96,8 +96,14 @@ end
 local Renderer = {}
 Renderer.__index = Renderer
 
-function Renderer.new(width)
-  return setmetatable({width = width, path = {}, cache = {}, texts = {}, lines = 0}, Renderer)
+-- `root` is shown by its contents even when it has a __tostring (which may be
+-- the caller: a result's __tostring falls back to its contents).
+function Renderer.new(width, root)
+  return setmetatable({width = width, root = root, path = {}, cache = {}, texts = {}, lines = 0}, Renderer)
+end
+
+function Renderer:isPlain(v)
+  return isPlain(v) or (type(v) == "table" and rawequal(v, self.root))
 end
 
 -- The entries of `t` as shown: the list part 1..n (shortened past
@@ -133,7 +139,7 @@ function Renderer:keyText(entry, depth)
   local k = entry.key
   if k == nil then return nil end
   if type(k) == "string" and k:match("^[%a_][%w_]*$") and not keywords[k] then return k .. " = " end
-  local text = self:flat(k, depth + 1, self.width) or (isPlain(k) and "{...}" or self:leaf(k))
+  local text = self:flat(k, depth + 1, self.width) or (self:isPlain(k) and "{...}" or self:leaf(k))
   return "[" .. text .. "] = "
 end
 
@@ -157,7 +163,7 @@ end
 
 -- `v` on one line of at most `room` characters, or nil.
 function Renderer:flat(v, depth, room)
-  if not isPlain(v) then
+  if not self:isPlain(v) then
     local text = self:leaf(v)
     return (#text <= room and not text:find("\n")) and text or nil
   end
@@ -193,7 +199,7 @@ end
 function Renderer:block(v, indent, depth, used)
   local text = self:flat(v, depth, self.width - indent - used)
   if text then return text end
-  if not isPlain(v) then return self:leaf(v) end
+  if not self:isPlain(v) then return self:leaf(v) end
   local shown, note = self:entries(v)
   local lines, pad = {"{"}, rep(" ", indent + 2)
   self.path[v] = true
@@ -205,7 +211,7 @@ function Renderer:block(v, indent, depth, used)
     else
       local key = self:keyText(entry, depth)
       local value = self:block(entry.value, indent + 2, depth + 1, #(key or "") + #comma)
-      if value:find("\n") and not isPlain(entry.value) then
+      if value:find("\n") and not self:isPlain(entry.value) then
         -- A multi-line text of its own (a history, a model): its lines under the key.
         value = key and key:sub(1, -2) .. "\n" .. indented(value, indent + 4) or indented(value, indent + 2):sub(indent + 3)
         key = nil
@@ -227,7 +233,7 @@ end
 
 --- The contents of table `t` as the REPL shows them, even when `t` has a __tostring.
 function display.contents(t, width)
-  return Renderer.new(width or display.width()):block(t, 0, 0, 0)
+  return Renderer.new(width or display.width(), t):block(t, 0, 0, 0)
 end
 
 --- What the REPL prints for `value`: a table without __tostring by its

@@ -29,20 +29,16 @@ local function logOrder(a, b)
   return a < b
 end
 
-local function isWhole(v)
-  return type(v) == "number" and v == math.floor(v) and math.abs(v) < 2^53
-end
-
--- The text of each value of a column: whole numbers when they all are
--- (epochs, counts), the learning rate by %.6g, other numbers with 4 decimals.
+-- The text of each value of a column: integers when they all are (epochs,
+-- rounds), the learning rate by %.6g, other numbers with 4 decimals.
 local function cells(name, values)
-  local whole = true
-  for _, v in ipairs(values) do whole = whole and (v == false or isWhole(v)) end
+  local integers = true
+  for _, v in ipairs(values) do integers = integers and (v == false or math.type(v) == "integer") end
   local texts = {}
   for i, v in ipairs(values) do
     if type(v) ~= "number" then texts[i] = v == false and "" or tostring(v)
     elseif name == "lr" then texts[i] = format("%.6g", v)
-    elseif whole then texts[i] = format("%.0f", v)
+    elseif integers then texts[i] = format("%d", v)
     else texts[i] = format("%.4f", v) end
   end
   return texts
