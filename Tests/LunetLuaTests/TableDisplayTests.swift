@@ -175,7 +175,8 @@ final class TableDisplayTests: LuaTestCase {
         try run("lunet.show()")
         XCTAssertEqual(try eval("printed[2].n"), ["0"])
         assertError("lunet.display({}, 0)", "test:1: bad argument #2 to 'display' (positive integer expected, got 0)")
-        assertError("lunet.display({}, '80')", "test:1: bad argument #2 to 'display' (positive integer expected, got 80)")
+        assertError("lunet.display({}, '80')", "test:1: bad argument #2 to 'display' (positive integer expected, got string)")
+        assertError("lunet.display({}, 2.5)", "test:1: bad argument #2 to 'display' (positive integer expected, got 2.5)")
         XCTAssertTrue(try eval("lunet.doc(lunet.show)")[0].hasPrefix("lunet.show(...)"))
     }
 }

@@ -37,7 +37,8 @@ require "lunet.records"
 --- How the REPL shows a value it prints (then passed to the global print).
 function lunet.display(value, width)
   if width ~= nil and not (math.type(width) and math.tointeger(width) and width > 0) then
-    error(("bad argument #2 to 'display' (positive integer expected, got %s)"):format(tostring(width)), 2)
+    local got = type(width) == "number" and tostring(width) or type(width)
+    error(("bad argument #2 to 'display' (positive integer expected, got %s)"):format(got), 2)
   end
   return view.text(value, width and math.tointeger(width))
 end
