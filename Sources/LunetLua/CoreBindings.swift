@@ -18,6 +18,12 @@ enum CoreBindings {
                     "Checks an options table as the bindings do; lunet.checkOptions wraps it.") { call in
             try checkOptions(call)
         },
+        LuaFunction("__lunet_terminal_columns", "__lunet_terminal_columns()",
+                    "The width of the terminal on standard output, or nil; lunet.display reads it.") { call in
+            guard let columns = TrainingBindings.terminalWidth() else { return 0 }
+            call.push(columns)
+            return 1
+        },
     ])
 
     /// The kinds a Lua-side options check may name, in the declarations' vocabulary.

@@ -32,6 +32,7 @@ enum TrainingBindings {
             let evaluator = try Evaluator(loss: options.object("loss", as: Loss.self) ?? CrossEntropyLoss(), metrics: try metricsOption(options),
                                           batchSize: options.int("batch"))
             push(call, values: try evaluator.evaluate(model, on: data))
+            call.setMetatable(.evaluation)
             return 1
         },
     ])
@@ -128,6 +129,7 @@ enum TrainingBindings {
         call.setField("monitor") { call.push(history.monitor) }
         if let best = history.best { call.setField("best") { push(call, best) } }
         if let message = history.message { call.setField("message") { call.push(message) } }
+        call.setMetatable(.fitHistory)
     }
 
     /// The documented Lua word: `completed` reads `epochs` for train.fit and

@@ -122,6 +122,7 @@ enum TripletBindings {
         call.setField("correct") { call.push(result.correct) }
         call.setField("tasks") { call.push(result.tasks) }
         if !result.errorsPerRun.isEmpty { call.setField("errors") { call.push(list: result.errorsPerRun) } }
+        call.setMetatable(.oneShotResult)
     }
 
     /// The list data.omniglotRuns returns, back as runs (answers made 0-based).

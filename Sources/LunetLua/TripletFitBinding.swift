@@ -71,5 +71,6 @@ enum TripletFitBinding {
         call.setField("monitor") { call.push(history.monitor) }
         if let best = history.best { call.setField("best") { pushRow(call, best) } }
         if let message = history.message { call.setField("message") { call.push(message) } }
+        call.setMetatable(.tripletHistory)
     }
 }

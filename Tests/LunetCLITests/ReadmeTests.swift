@@ -71,6 +71,8 @@ final class ReadmeTests: XCTestCase {
         process.executableURL = LunetProcess.executable
         process.arguments = ["-i", empty]
         process.currentDirectoryURL = URL(fileURLWithPath: ExampleTests.repositoryRoot)
+        // Tables print on one line when they fit the width: the README's are laid out for 80 columns.
+        process.environment = ProcessInfo.processInfo.environment.merging(["COLUMNS": "80"]) { $1 }
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output

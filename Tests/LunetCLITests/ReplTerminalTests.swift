@@ -135,4 +135,23 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertTrue(history.contains("1+1"), history)
         XCTAssertTrue(history.contains("for i = 1, 2 do\nprint(i * 10)\nend"), history)
     }
+
+    /// A table that fits the terminal's width prints on one line, one that
+    /// does not one entry a line (the width is the terminal's, no COLUMNS set).
+    func testTablesFitTheTerminalWidth() throws {
+        let home = try temporaryHome()
+        let process = try startRepl(home: home)
+        defer { close(master) }
+        var size = winsize(ws_row: 24, ws_col: 40, ws_xpixel: 0, ws_ypixel: 0)
+        XCTAssertEqual(ioctl(master, UInt(TIOCSWINSZ), &size), 0)
+        expect("> ")
+        type("{alpha = 1, beta = 2, gamma = 3}\n")
+        expect("{alpha = 1, beta = 2, gamma = 3}\r\n{alpha = 1, beta = 2, gamma = 3}\r\n")
+        type("{alpha = 1, beta = 2, gamma = 3, delta = 4}\n")
+        // (readline scrolls the typed line sideways at this width: only the answer is compared.)
+        expect("}\r\n{\r\n  alpha = 1,\r\n  beta = 2,\r\n  delta = 4,\r\n  gamma = 3\r\n}\r\n")
+        type("\u{4}")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
 }

@@ -29,11 +29,32 @@ lunet.document(lunet.checkOptions, "lunet.checkOptions(options, owner, {key = ki
   "Rejects unknown keys and values outside their kind ('integer', 'positive integer', 'non-negative integer', 'number', " ..
   "'non-negative number', 'positive number', 'probability', 'boolean'); returns options or {}.")
 
+local view = require "lunet.display"
+view.terminalColumns = __lunet_terminal_columns
+__lunet_terminal_columns = nil
+require "lunet.records"
+
 --- How the REPL shows a value it prints (then passed to the global print).
-function lunet.display(value)
-  return tostring(value)
+function lunet.display(value, width)
+  if width ~= nil and not (math.type(width) and math.tointeger(width) and width > 0) then
+    local got = type(width) == "number" and tostring(width) or type(width)
+    error(("bad argument #2 to 'display' (positive integer expected, got %s)"):format(got), 2)
+  end
+  return view.text(value, width and math.tointeger(width))
 end
-lunet.document(lunet.display, "lunet.display(value)", "The text the REPL prints for a value.")
+lunet.document(lunet.display, "lunet.display(value[, width])",
+  "The text the REPL prints for a value: a table by its contents (keys sorted, numbers first; nested tables indented; " ..
+  "lists past 16 items shortened, with their length; cycles marked; tensors by type and shape), on one line when it fits " ..
+  "width (default $COLUMNS, else the terminal's width, else 80); anything with a __tostring by it.")
+
+--- print(...) as the REPL shows values: scripts get its view of tables.
+function lunet.show(...)
+  local shown = table.pack(...)
+  for i = 1, shown.n do shown[i] = lunet.display(shown[i]) end
+  print(table.unpack(shown, 1, shown.n))
+end
+lunet.document(lunet.show, "lunet.show(...)",
+  "Prints its arguments as the REPL shows values (lunet.display), tab-separated as print does; print(t) keeps Lua's table: 0x....")
 
 --- Parses a script's command line (`arg`) for the examples: `--name value`
 --- options whose defaults set their types, `--flag` for boolean options, and
