@@ -121,6 +121,7 @@ enum TripletBindings {
         call.setField("stderr") { call.push(result.standardError) }
         call.setField("correct") { call.push(result.correct) }
         call.setField("tasks") { call.push(result.tasks) }
+        if let way = result.way { call.setField("way") { call.push(way) } }
         if !result.errorsPerRun.isEmpty { call.setField("errors") { call.push(list: result.errorsPerRun) } }
         call.setMetatable(.oneShotResult)
     }

@@ -73,8 +73,8 @@ final class RecordDisplayTests: LuaTestCase {
     }
 
     func testOneShotAndEvaluationResultsAreOneLine() throws {
-        XCTAssertEqual(try text("r = record('OneShotResult', {accuracy = 0.72, stderr = math.sqrt(0.72 * 0.28 / 50), correct = 36, tasks = 50})"),
-                       "accuracy 0.720 +- 0.063 (36 of 50 tasks)")
+        XCTAssertEqual(try text("r = record('OneShotResult', {accuracy = 0.72, stderr = math.sqrt(0.72 * 0.28 / 50), correct = 36, tasks = 50, way = 5})"),
+                       "accuracy 0.720 +- 0.063 (36 of 50 tasks, 5-way)")
         XCTAssertEqual(try text("r = record('OneShotResult', {accuracy = 0.19, stderr = 0.0196, correct = 76, tasks = 400, errors = {13, 20, 17}})"),
                        "accuracy 0.190 +- 0.020 (76 of 400 tasks)\nwrong answers per run: 13 20 17")
         XCTAssertEqual(try text("r = record('Evaluation', {top3 = 1, val_x = 0.5, accuracy = 0.75, loss = 0.5})"),
@@ -117,9 +117,9 @@ final class RecordDisplayTests: LuaTestCase {
             """)
         XCTAssertEqual(try eval("tostring(t):match('^[^\\n]*'), select(2, tostring(t):gsub('\\n', '')), keys(t)"),
                        ["round    loss  active  embedded     lr", "3", "best monitor rounds stopReason stoppedRound warnings"])
-        XCTAssertEqual(try eval("tostring(o) == ('accuracy %.3f +- %.3f (%d of 20 tasks)'):format(o.accuracy, o.stderr, o.correct), keys(o)"),
-                       ["true", "accuracy correct stderr tasks"])
+        XCTAssertEqual(try eval("tostring(o) == ('accuracy %.3f +- %.3f (%d of 20 tasks, 3-way)'):format(o.accuracy, o.stderr, o.correct), keys(o)"),
+                       ["true", "accuracy correct stderr tasks way"])
         XCTAssertEqual(try eval("tostring(p), keys(p)"),
-                       ["accuracy 1.000 +- 0.000 (2 of 2 tasks)\nwrong answers per run: 0", "accuracy correct errors stderr tasks"])
+                       ["accuracy 1.000 +- 0.000 (2 of 2 tasks, 2-way)\nwrong answers per run: 0", "accuracy correct errors stderr tasks way"])
     }
 }

@@ -133,7 +133,7 @@ local function historyText(h, unit, rowsKey, stoppedKey)
   return concat(lines, "\n")
 end
 
---- `accuracy 0.720 +- 0.063 (36 of 50 tasks)`, and for the official runs
+--- `accuracy 0.720 +- 0.063 (36 of 50 tasks, 5-way)`, and for the official runs
 --- the wrong answers of each run.
 local function oneShotText(r)
   local accuracy, stderr, correct, tasks = rawget(r, "accuracy"), rawget(r, "stderr"), rawget(r, "correct"), rawget(r, "tasks")
@@ -141,7 +141,9 @@ local function oneShotText(r)
   local text = format("accuracy %.3f", accuracy)
   if type(stderr) == "number" then text = text .. format(" +- %.3f", stderr) end
   if type(correct) == "number" and type(tasks) == "number" then
-    text = text .. format(" (%s of %s tasks)", display.number(correct), display.number(tasks))
+    local way = rawget(r, "way")
+    local ways = type(way) == "number" and format(", %s-way", display.number(way)) or ""
+    text = text .. format(" (%s of %s tasks%s)", display.number(correct), display.number(tasks), ways)
   end
   local errors = list(rawget(r, "errors"), "number")
   if errors and #errors > 0 then

@@ -16,12 +16,12 @@ extension OneShot {
     ], doc: """
         N-way one-shot accuracy (the assignment's test of the triplet network): each seeded task has way classes, a test \
         image of the first and one support image of each (a different one for the true class); it is correct when the \
-        nearest support image is the true class's. Returns {accuracy, stderr, correct, tasks}.
+        nearest support image is the true class's. Returns {accuracy, stderr, correct, tasks, way}.
         """)
 
     public static let runsDeclaration = Declaration("OneShot.runs", options: [distanceOption], doc: """
         Lake et al.'s 20 official 20-way runs (data.omniglotRuns): each test image goes to the nearest of its run's \
-        training images. Returns {accuracy, stderr, correct, tasks, errors = {wrong answers per run}}.
+        training images. Returns {accuracy, stderr, correct, tasks, way, errors = {wrong answers per run}}.
         """)
 
     /// `evaluate` with options checked by `evaluateDeclaration`.

@@ -14,6 +14,8 @@ public enum OneShot {
     public struct Result: Sendable {
         public let correct: Int
         public let tasks: Int
+        /// Classes a task (support images a run); nil when runs differ.
+        public var way: Int?
         /// Wrong answers in each official run (empty for `evaluate`).
         public let errorsPerRun: [Int]
         public var accuracy: Double { Double(correct) / Double(tasks) }
@@ -80,7 +82,7 @@ public enum OneShot {
         }
         let positions = imagePositions(drawn)
         let correct = try score(drawn, embeddings: embedding.embed(dataset.images, at: positions), of: positions, distance: distance)
-        return Result(correct: correct, tasks: tasks, errorsPerRun: [])
+        return Result(correct: correct, tasks: tasks, way: way, errorsPerRun: [])
     }
 
     /// Every image the tasks need, each once, in order of first use.
@@ -126,7 +128,8 @@ public enum OneShot {
             errors.append(wrong)
             total += run.answers.count
         }
-        return Result(correct: total - errors.reduce(0, +), tasks: total, errorsPerRun: errors)
+        let ways = Set(runs.map { $0.support.shape[0] })
+        return Result(correct: total - errors.reduce(0, +), tasks: total, way: ways.count == 1 ? ways.first : nil, errorsPerRun: errors)
     }
 
     /// A NaN embedding would be nearest to nothing, and its task would go to
