@@ -71,6 +71,11 @@ public final class LuaState {
                 call.push("lunet: unknown function \(id)")
                 return LUNET_ERROR_MESSAGE
             }
+            // The thread running this binding: where a Lua-defined layer's
+            // forward is called when the engine runs it from here.
+            let previous = LuaCall.runningThread
+            LuaCall.runningThread = L
+            defer { LuaCall.runningThread = previous }
             do {
                 return try function.body(call)
             } catch let error as LuaArgumentError {

@@ -8,8 +8,9 @@
 /// end)
 /// ```
 public final class RecordedLoss: Loss {
-    /// Evaluates the loss: `tape` is nil when no gradient is wanted.
-    public typealias Evaluate = (_ tape: Tape?, _ inputs: [Variable], _ labels: Tensor<Int32>?) throws
+    /// Evaluates the loss on a recording tape (also when no gradient is
+    /// wanted, so the expression sees the same kinds of values either way).
+    public typealias Evaluate = (_ tape: Tape, _ inputs: [Variable], _ labels: Tensor<Int32>?) throws
         -> (loss: Variable, statistics: [Float])
 
     public let name: String
@@ -38,7 +39,10 @@ public final class RecordedLoss: Loss {
 
     public func loss(_ inputs: [Tensor<Float>], labels: Tensor<Int32>?) throws -> LossValue {
         try checkArity(inputs, labels: labels)
-        let (value, statistics) = try run(nil, inputs.map { Variable($0) }, labels)
+        let tape = Tape()
+        defer { tape.release() }
+        tape.start()
+        let (value, statistics) = try run(tape, inputs.map { tape.input($0) }, labels)
         return LossValue(loss: try scalar(value), statistics: statistics)
     }
 
@@ -65,7 +69,7 @@ public final class RecordedLoss: Loss {
         return (LossValue(loss: value, statistics: evaluated.statistics), perInput)
     }
 
-    private func run(_ tape: Tape?, _ inputs: [Variable], _ labels: Tensor<Int32>?) throws -> (loss: Variable, statistics: [Float]) {
+    private func run(_ tape: Tape, _ inputs: [Variable], _ labels: Tensor<Int32>?) throws -> (loss: Variable, statistics: [Float]) {
         let result = try evaluate(tape, inputs, labels)
         guard result.statistics.count == statisticNames.count else {
             throw LunetError("nn.\(description): \(statisticNames.count) statistic\(statisticNames.count == 1 ? "" : "s") declared (\(statisticNames.joined(separator: ", "))), the function returned \(result.statistics.count) beside the loss")
