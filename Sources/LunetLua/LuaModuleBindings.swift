@@ -41,12 +41,12 @@ enum LuaModuleBindings {
         guard let name = try values.optionalString("name") else { throw missing("name") }
         guard let forward = values.function("forward") else { throw missing("forward") }
         let children = try entries(values, "modules") { key, value -> Module in
-            guard case .object(let module as Module) = value else { throw values.invalid("modules", "'\(key)' must be an nn module, got a \(value.typeName)") }
+            guard case .object(let module as Module) = value else { throw LunetError("nn.Module: modules.\(key) must be an nn module, got a \(value.typeName)") }
             if module.name == nil { module.name = key }
             return module
         }
         let parameters = try entries(values, "parameters") { key, value -> Parameter in
-            guard case .tensor(.float(let tensor)) = value else { throw values.invalid("parameters", "'\(key)' must be a Float32 tensor, got a \(value.typeName)") }
+            guard case .tensor(.float(let tensor)) = value else { throw LunetError("nn.Module: parameters.\(key) must be a Float32 tensor, got a \(value.typeName)") }
             return try Parameter(name: key, value: tensor)
         }
         let config = try entries(values, "config") { key, value in try configuration(value, key) }
@@ -62,7 +62,7 @@ enum LuaModuleBindings {
     /// A named table option's entries in key order (parameters and children are ordered by name).
     static func entries<T>(_ values: OptionValues, _ option: String, _ make: (String, LuaValue) throws -> T) throws -> [(String, T)] {
         guard let table = try values.object(option, as: LuaTable.self) else { return [] }
-        guard table.array.isEmpty else { throw values.invalid(option, "its entries must be named") }
+        guard table.array.isEmpty else { throw LunetError("nn.Module: the entries of \(option) must be named ({key = value})") }
         return try table.fields.keys.sorted().map { ($0, try make($0, table.fields[$0]!)) }
     }
 

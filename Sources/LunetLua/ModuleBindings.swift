@@ -151,6 +151,7 @@ enum ModuleBindings {
             if let recorded = m as? RecordedModule {
                 // A layer written in Lua: its own parameters (copies) and children by name.
                 if let parameter = recorded.ownParameters.first(where: { $0.name == key }) { call.push(parameter.value); return 1 }
+                if key == "config" { call.push(LuaModuleBindings.luaValue(.object(recorded.arguments))); return 1 }
                 if let child = recorded.childModules.first(where: { $0.name == key }) {
                     call.pushObject(child, metatable: LuaTypeName.module)
                     return 1
