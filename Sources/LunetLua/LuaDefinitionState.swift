@@ -33,7 +33,7 @@ final class LuaDefinitionState {
     /// recorded when `tape` is given. A Lua error keeps its traceback and
     /// is prefixed with the module's name.
     func forward(_ function: LuaReference, tape: Tape?, input: Variable, name: String) throws -> Variable {
-        let call = try Recording.runningCall()
+        let call = try Recording.runningCall(for: function)
         for (box, parameter) in parameterBoxes {
             box.tensor = .float(parameter.value)
             box.tape = tape

@@ -43,7 +43,7 @@ enum LuaLossBindings {
 
     static func evaluate(_ function: LuaReference, name: String, statistics: [String], tape: Tape,
                          inputs: [Variable], labels: Tensor<Int32>?) throws -> (loss: Variable, statistics: [Float]) {
-        let call = try Recording.runningCall()
+        let call = try Recording.runningCall(for: function)
         let expected = 1 + statistics.count
         do {
             return try Recording.during {

@@ -83,6 +83,7 @@ public final class LuaState {
                 return LUNET_ARGERROR - error.index
             } catch let error as LuaRaisedError {
                 call.push(error.message)
+                lunet_mark_traced(L)
                 return LUNET_ERROR_VALUE
             } catch let error as LunetError {
                 call.push(error.phrased(by: LuaPhrasing()))

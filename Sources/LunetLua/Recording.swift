@@ -32,9 +32,10 @@ enum Recording {
     static let mixedTapes = LunetError("a tensor recorded by another layer's forward is used here: each nn.Module and nn.Loss records only its own operations (pass the tensor as the layer's input)")
 
     /// The thread of the binding running now (set by the dispatch), on
-    /// which a layer written in Lua runs its forward.
-    static func runningCall() throws -> LuaCall {
-        guard let L = LuaCall.runningThread else { throw LunetError("a layer written in Lua runs only from Lua") }
+    /// which a layer written in Lua runs `function`; when Swift calls it with
+    /// no Lua running (a benchmark), the main thread of its state.
+    static func runningCall(for function: LuaReference) throws -> LuaCall {
+        guard let L = LuaCall.runningThread ?? function.state.L else { throw LunetError("a layer written in Lua outlived its Lua state") }
         return LuaCall(L)
     }
 

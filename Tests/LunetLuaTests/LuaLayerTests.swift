@@ -187,4 +187,35 @@ final class LuaLayerTests: LuaTestCase {
         assertError(TripletFitBindingsTests.setup + "triplet.fit(net, tr, {loss = nn.CrossEntropy()})",
                     "test:14: triplet.fit: loss must take the anchor, positive and negative embeddings, got nn.CrossEntropy()")
     }
+
+    func testActivationMethodsMatchTheLayers() throws {
+        let values = try run("""
+            local x = tensor.randn({4, 5}, {seed = 1})
+            local g = tensor.randn({4, 5}, {seed = 2})
+            local results = {}
+            for _, pair in ipairs({{"sigmoid", nn.Sigmoid()}, {"tanh", nn.Tanh()}, {"relu", nn.ReLU()}}) do
+              local name, layer = pair[1], pair[2]
+              local m = nn.Module{name = name, forward = function(self, x) return x[name](x) end}
+              local same = x[name](x):equal(layer:forward(x)) and m:forward(x):equal(layer:forward(x))
+              results[#results + 1] = same and m:backward(x, g):equal(layer:backward(x, g))
+            end
+            local s = x:softmax(2)
+            local rows = s:sum(2)
+            return results[1], results[2], results[3], math.abs(rows:get(1) - 1) < 1e-6,
+                   (x:logSoftmax(2):exp() - s):abs():max() < 1e-6
+            """)
+        XCTAssertEqual(values, ["true", "true", "true", "true", "true"])
+    }
+
+    func testATensorOfAnotherForwardIsRefused() throws {
+        assertError("""
+            local captured
+            local inner = nn.Module{name = 'Inner', forward = function(self, x) return x + captured end}
+            local outer = nn.Module{name = 'Outer', modules = {inner = inner}, forward = function(self, x)
+              captured = x * 2
+              return self.inner(x)
+            end}
+            outer:forward(tensor.ones({2}))
+            """, "nn.Module 'Outer': forward failed: nn.Module 'Inner': forward failed: test:2: a tensor recorded by another layer's forward is used here: each nn.Module and nn.Loss records only its own operations (pass the tensor as the layer's input)\nstack traceback:\n\t[C]: in metamethod 'add'\n\ttest:2: in function <test:2>\n\t[C]: in field 'inner'\n\ttest:5: in function <test:3>\n\t[C]: in method 'forward'\n\ttest:7: in main chunk")
+    }
 }

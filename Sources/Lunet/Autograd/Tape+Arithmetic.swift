@@ -60,9 +60,15 @@ extension Tape {
         record(try -a.value, [a]) { g in [try -g] }
     }
 
-    /// `x^p`: gradient `p x^(p-1)`.
+    /// `x^p`: gradient `p x^(p-1)`. Squares (distances) skip `pow`, which
+    /// costs more than the rest of a loss.
     public func pow(_ a: Variable, _ p: Float) throws -> Variable {
         let x = a.value
+        if p == 2 {
+            return record(try x.mapped { $0 * $0 }, [a]) { g in
+                [try g.combined(with: x, "pow") { gi, xi in 2 * gi * xi }]
+            }
+        }
         return record(try x.pow(p), [a]) { g in
             [try g.combined(with: x, "pow") { gi, xi in gi * p * Foundation.pow(xi, p - 1) }]
         }

@@ -19,9 +19,19 @@ extension Tensor where Element == Float {
     /// This gradient of a reduction along `dim` spread back over `shape`
     /// (the reduced dimension restored and repeated).
     func expanded(along dim: Int, to target: [Int]) throws -> Tensor {
-        var kept = target
-        kept[dim] = 1
-        return try Tensor(shape: target, repeating: 0) + reshaped(kept)
+        let size = target[dim]
+        let outer = target[..<dim].reduce(1, *), inner = target[(dim + 1)...].reduce(1, *)
+        guard count == outer * inner else { throw LunetError.shapeMismatch("gradient", target, shape) }
+        return try withUnsafeBufferPointer { g in
+            try Tensor(unsafeUninitializedShape: target) { out in
+                for o in 0..<outer {
+                    for k in 0..<size {
+                        let to = (o * size + k) * inner, from = o * inner
+                        for i in 0..<inner { out[to + i] = g[from + i] }
+                    }
+                }
+            }
+        }
     }
 
     /// A tensor of `shape` holding zeros except this block, placed at `start`
