@@ -24,6 +24,11 @@ extension Tensor where Element == Float {
         guard count == outer * inner else { throw LunetError.shapeMismatch("gradient", target, shape) }
         return try withUnsafeBufferPointer { g in
             try Tensor(unsafeUninitializedShape: target) { out in
+                if inner == 1 {
+                    // Along the last dimension: each row is one value repeated.
+                    for o in 0..<outer { (out.baseAddress! + o * size).update(repeating: g[o], count: size) }
+                    return
+                }
                 for o in 0..<outer {
                     for k in 0..<size {
                         let to = (o * size + k) * inner, from = o * inner
