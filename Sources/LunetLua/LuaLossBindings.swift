@@ -17,10 +17,11 @@ enum LuaLossBindings {
         OptionDeclaration("statistics", .list(.string, minimum: 0), default: .list([]), doc: "names of the extra values the function returns; fit reports their means beside loss"),
     ], doc: """
         A loss written in Lua, usable as train.fit's and triplet.fit's loss: only the value is written; its gradient \
-        comes from recording the tensor operations (reductions give one-element tensors while recorded).
+        comes from recording the tensor operations (reductions give one-element tensors while recorded). \
+        nn.Loss(f) is nn.Loss{forward = f}.
         """)
 
-    static let constructor = LuaFunction("nn.Loss", declaration: declaration, leading: ["function or"]) { call in
+    static let constructor = LuaFunction("nn.Loss", declaration: declaration) { call in
         let values: OptionValues
         if lua_type(call.L, 1) == LUA_TFUNCTION {
             guard case .function(let function) = try call.value(1) else { throw call.typeError(1, expected: "function") }

@@ -218,4 +218,19 @@ final class LuaLayerTests: LuaTestCase {
             outer:forward(tensor.ones({2}))
             """, "nn.Module 'Outer': forward failed: nn.Module 'Inner': forward failed: test:2: a tensor recorded by another layer's forward is used here: each nn.Module and nn.Loss records only its own operations (pass the tensor as the layer's input)\nstack traceback:\n\t[C]: in metamethod 'add'\n\ttest:2: in function <test:2>\n\t[C]: in field 'inner'\n\ttest:5: in function <test:3>\n\t[C]: in method 'forward'\n\ttest:7: in main chunk")
     }
+
+    func testLuaLayersInOutputsAndEvaluation() throws {
+        let values = try run("""
+            local id = nn.Module{name = "Id", forward = function(self, x) return x * 1 end}
+            local net = nn.Sequential{nn.Flatten(), nn.Linear(4, 3, {seed = 1}):named("fc"), id:named("id")}
+            local out = net:outputs(tensor.ones({2, 1, 2, 2}), {"fc", "id"})
+            local set = data.dataset(tensor.ones({4, 1, 2, 2}, {dtype = "uint8"}), tensor.from({1, 2, 3, 1}, {dtype = "int32"}))
+            local mean = nn.Loss(function(out, labels) return out:mean() end)
+            local codes = retrieval.codes(net, set, {"id"})
+            return out.fc:equal(out.id), tostring(net:get(3)), id.training,
+                   math.abs(train.evaluate(net, set, {loss = mean}).loss - net:evaluate():forward(set.images:float{scale = true}):mean()) < 1e-6,
+                   codes.id:size(1)
+            """)
+        XCTAssertEqual(values, ["true", "Id 'id'", "true", "true", "4"])
+    }
 }
