@@ -39,8 +39,8 @@ enum Recording {
         return LuaCall(L)
     }
 
-    /// The tensors at `indices` recorded on a running tape, or nil: the
-    /// operations that have no gradient refuse them, naming themselves.
+    /// Refuses a tensor at `indices` recorded on a running tape: for the
+    /// operations that have no gradient, which name themselves.
     static func refuse(_ call: LuaCall, _ operation: String, _ indices: Int32...) throws {
         guard depth > 0 else { return }
         for index in indices {

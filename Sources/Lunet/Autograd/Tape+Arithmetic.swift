@@ -56,6 +56,7 @@ extension Tape {
         }
     }
 
+    /// `-x`: gradient `-g`.
     public func negate(_ a: Variable) throws -> Variable {
         record(try -a.value, [a]) { g in [try -g] }
     }
@@ -74,11 +75,13 @@ extension Tape {
         }
     }
 
+    /// `e^x`: gradient `g e^x` (the output, kept).
     public func exp(_ a: Variable) throws -> Variable {
         let y = try a.value.exp()
         return record(y, [a]) { g in [try g * y] }
     }
 
+    /// `log x`: gradient `g / x`.
     public func log(_ a: Variable) throws -> Variable {
         let x = a.value
         return record(try x.log(), [a]) { g in [try g / x] }

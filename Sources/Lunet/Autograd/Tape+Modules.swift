@@ -12,8 +12,11 @@ extension Tape {
         return record(y, [a]) { g in [try module.backward(x, g)] }
     }
 
+    /// `max(x, 0)` through `ReLU` (gradient 0 at 0).
     public func relu(_ a: Variable) throws -> Variable { try call(ReLU(), a) }
+    /// `1 / (1 + e^-x)` through `Sigmoid`.
     public func sigmoid(_ a: Variable) throws -> Variable { try call(Sigmoid(), a) }
+    /// `tanh x` through `Tanh`.
     public func tanh(_ a: Variable) throws -> Variable { try call(Tanh(), a) }
     /// Rows (everything after the first dimension) scaled to unit L2 norm.
     public func normalize(_ a: Variable) throws -> Variable { try call(L2Normalize(), a) }

@@ -9,10 +9,12 @@ extension Tape {
         }
     }
 
+    /// The transpose of a matrix; its gradient is the gradient transposed.
     public func transpose(_ a: Variable) throws -> Variable {
         record(try a.value.transposed(), [a]) { g in [try g.transposed()] }
     }
 
+    /// The same values in `shape`; the gradient goes back to the old shape.
     public func reshape(_ a: Variable, _ shape: [Int]) throws -> Variable {
         let original = a.shape
         return record(try a.value.reshaped(shape), [a]) { g in [try g.reshaped(original)] }
