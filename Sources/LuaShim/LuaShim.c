@@ -62,6 +62,11 @@ int lunet_traceback(lua_State *L) {
     return 1;
 }
 
+void lunet_mark_traced(lua_State *L) {
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &traced_key);
+}
+
 /* As lua.c does: the handler only arms a hook; the hook raises the error
    inside Lua, at the next instruction count. The first Ctrl-C raises one
    error, which a pcall may catch and go on from, as in lua. A second one in

@@ -15,6 +15,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("guard", TrainBenchmark.guardCosts),
     ("triplet", TripletBenchmark.run),
     ("dist", DistBenchmark.run),
+    ("lua-layers", LuaLayersBenchmark.run),
 ]
 
 // `LunetBench dist-step q1|koch`: one rank's part of `dist`, started by it.

@@ -3,7 +3,7 @@
 extension FunctionTable {
     static let extraLibraries: [LuaLibrary] = [
         NNBindings.module, ModuleBindings.methods,
-        LossBindings.module, LossBindings.methods,
+        LossBindings.module, LossBindings.methods, DefinitionBindings.module,
         OptimBindings.module, OptimBindings.methods,
         ModelFileBindings.models, ModelFileBindings.tensors,
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,

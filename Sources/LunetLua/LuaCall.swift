@@ -13,6 +13,8 @@ public struct LuaArgumentError: Error {
 /// them and pushes results. Stack indices are Lua's (1-based).
 public struct LuaCall {
     public let L: OpaquePointer
+    /// The thread (or coroutine) of the binding running now; set by the dispatch.
+    nonisolated(unsafe) static var runningThread: OpaquePointer?
     /// The number of arguments when the binding was entered; values pushed
     /// since (results, callbacks' arguments) do not change it.
     public let argumentCount: Int32

@@ -71,6 +71,11 @@ public final class LuaState {
                 call.push("lunet: unknown function \(id)")
                 return LUNET_ERROR_MESSAGE
             }
+            // The thread running this binding: where a Lua-defined layer's
+            // forward is called when the engine runs it from here.
+            let previous = LuaCall.runningThread
+            LuaCall.runningThread = L
+            defer { LuaCall.runningThread = previous }
             do {
                 return try function.body(call)
             } catch let error as LuaArgumentError {
@@ -78,6 +83,7 @@ public final class LuaState {
                 return LUNET_ARGERROR - error.index
             } catch let error as LuaRaisedError {
                 call.push(error.message)
+                lunet_mark_traced(L)
                 return LUNET_ERROR_VALUE
             } catch let error as LunetError {
                 call.push(error.phrased(by: LuaPhrasing()))

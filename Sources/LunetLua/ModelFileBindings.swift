@@ -11,8 +11,9 @@ enum ModelFileBindings {
             try ModelFile.save(model, to: try call.path(2))
             return 0
         },
-        LuaFunction("load", "nn.load(path)", "Reads a model written by nn.save; its outputs are bit-identical to the saved one's.") { call in
-            call.push(newModule: try ModelFile.load(try call.path(1), build: ModuleFactory.make))
+        LuaFunction("load", "nn.load(path[, definitions])", "Reads a model written by nn.save; its outputs are bit-identical to the saved one's. Layers written in Lua are rebuilt by the constructor in definitions ({Name = constructor}) or registered with nn.register.") { call in
+            if !call.isNoneOrNil(2), lua_type(call.L, 2) != LUA_TTABLE { throw call.typeError(2, expected: "table of constructors") }
+            call.push(newModule: try ModelFile.load(try call.path(1), build: DefinitionBindings.builder(call, definitionsAt: 2)))
             return 1
         },
     ])

@@ -24,6 +24,10 @@ enum ModuleBindings {
     }
 
     static let forward = LuaFunction("forward", "m:forward(x)", "The output for input x (Float32 tensor, batch first).") { call in
+        if let tape = try Recording.tape(call, 2) {
+            Recording.push(call, try tape.call(try module(call), Recording.variable(call, 2, on: tape)), on: tape)
+            return 1
+        }
         call.push(try module(call).forward(try call.floatTensor(2)))
         return 1
     }
@@ -144,6 +148,15 @@ enum ModuleBindings {
             guard let parameter = m.parameters.first(where: { $0.name == name }), m.children.isEmpty else { return 0 }
             call.push(key.hasPrefix("grad") ? parameter.gradient : parameter.value)
         default:
+            if let recorded = m as? RecordedModule {
+                // A layer written in Lua: its own parameters (copies) and children by name.
+                if let parameter = recorded.ownParameters.first(where: { $0.name == key }) { call.push(parameter.value); return 1 }
+                if key == "config" { call.push(LuaModuleBindings.luaValue(.object(recorded.arguments))); return 1 }
+                if let child = recorded.childModules.first(where: { $0.name == key }) {
+                    call.pushObject(child, metatable: LuaTypeName.module)
+                    return 1
+                }
+            }
             guard let buffer = m.buffers.first(where: { $0.name == key }) else { return 0 }
             call.push(buffer.value)
         }

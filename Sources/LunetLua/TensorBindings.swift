@@ -94,12 +94,14 @@ enum TensorBindings {
             return 1
         },
         LuaFunction("cat", "tensor.cat(list, dim)", "Joins a list of tensors of one type along dimension dim (sizes elsewhere must agree).") { call in
+            if let tape = try Recording.tape(call, list: 1) { return try recordedJoin(call, dimension: true, on: tape) }
             let list = try tensorList(call, 1)
             let dim = try call.dimension(2, rank: list[0].shape.count)
             call.push(try joined(list, dimension: dim, "cat"))
             return 1
         },
         LuaFunction("stack", "tensor.stack(list)", "Stacks equal-shaped tensors along a new first dimension.") { call in
+            if let tape = try Recording.tape(call, list: 1) { return try recordedJoin(call, dimension: false, on: tape) }
             let list = try tensorList(call, 1)
             call.push(try joined(list, dimension: nil, "stack"))
             return 1

@@ -21,11 +21,12 @@ extension TensorBindings {
         return .tensor(try call.floatTensor(index))
     }
 
-    static func arithmetic(_ name: String, _ symbol: String,
+    static func arithmetic(_ name: String, _ symbol: String, _ op: ArithmeticOperator,
                            _ tt: @escaping @Sendable (Tensor<Float>, Tensor<Float>) throws -> Tensor<Float>,
                            _ ts: @escaping @Sendable (Tensor<Float>, Float) throws -> Tensor<Float>,
                            _ st: @escaping @Sendable (Float, Tensor<Float>) throws -> Tensor<Float>) -> LuaFunction {
         LuaFunction(name, "a \(symbol) b", "Element-wise \(symbol) of Float32 tensors (NumPy broadcasting) or a tensor and a number.") { call in
+            if let tape = try Recording.tape(call, 1, 2) { return try recordedArithmetic(call, op, on: tape) }
             switch (try operand(call, 1), try operand(call, 2)) {
             case (.tensor(let a), .tensor(let b)): call.push(try tt(a, b))
             case (.tensor(let a), .scalar(let s)): call.push(try ts(a, s))
@@ -36,8 +37,13 @@ extension TensorBindings {
         }
     }
 
-    static func unary(_ name: String, _ doc: String, _ body: @escaping @Sendable (Tensor<Float>) throws -> Tensor<Float>) -> LuaFunction {
+    static func unary(_ name: String, _ doc: String, recorded: @escaping @Sendable (Tape, Variable) throws -> Variable,
+                      _ body: @escaping @Sendable (Tensor<Float>) throws -> Tensor<Float>) -> LuaFunction {
         LuaFunction(name, "x:\(name)()", doc) { call in
+            if let tape = try Recording.tape(call, 1) {
+                Recording.push(call, try recorded(tape, try Recording.variable(call, 1, on: tape)), on: tape)
+                return 1
+            }
             call.push(try body(try call.floatTensor(1)))
             return 1
         }
@@ -48,6 +54,9 @@ extension TensorBindings {
                           all: @escaping @Sendable (AnyTensor) throws -> Double,
                           along: @escaping @Sendable (AnyTensor, Int) throws -> AnyTensor) -> LuaFunction {
         LuaFunction(name, "x:\(name)([dim])", doc) { call in
+            if let kind = Tape.Reduction(rawValue: name), let tape = try Recording.tape(call, 1) {
+                return try recordedReduction(call, kind, on: tape)
+            }
             let t = try call.tensor(1)
             if call.isNoneOrNil(2) {
                 let value = try all(t)
@@ -70,7 +79,7 @@ extension TensorBindings {
     }
 
     static let methods = LuaLibrary(.type(metatable: LuaTypeName.tensor), doc: "An n-dimensional array; indices are 1-based.",
-                                    functions: infoMethods + reductionMethods + mathMethods + shapeMethods + valueMethods,
+                                    functions: infoMethods + reductionMethods + mathMethods + layerMethods + shapeMethods + valueMethods,
                                     metamethods: operators)
 
     static let infoMethods: [LuaFunction] = [
@@ -112,22 +121,34 @@ extension TensorBindings {
     ]
 
     static let mathMethods: [LuaFunction] = [
-        unary("abs", "Element-wise absolute value.") { (t: Tensor<Float>) in try t.abs() },
-        unary("exp", "Element-wise e^x.") { (t: Tensor<Float>) in try t.exp() },
-        unary("log", "Element-wise natural logarithm.") { (t: Tensor<Float>) in try t.log() },
-        unary("sqrt", "Element-wise square root.") { (t: Tensor<Float>) in try t.sqrt() },
-        unary("normalize", "Each row of a matrix scaled to unit L2 norm.") { (t: Tensor<Float>) in try t.rowNormalized() },
-        unary("t", "The transpose of a matrix.") { (t: Tensor<Float>) in try t.transposed() },
+        unary("abs", "Element-wise absolute value.", recorded: { try $0.abs($1) }) { (t: Tensor<Float>) in try t.abs() },
+        unary("exp", "Element-wise e^x.", recorded: { try $0.exp($1) }) { (t: Tensor<Float>) in try t.exp() },
+        unary("log", "Element-wise natural logarithm.", recorded: { try $0.log($1) }) { (t: Tensor<Float>) in try t.log() },
+        unary("sqrt", "Element-wise square root.", recorded: { try $0.sqrt($1) }) { (t: Tensor<Float>) in try t.sqrt() },
+        unary("normalize", "Each row of a matrix scaled to unit L2 norm.", recorded: { try $0.normalize($1) }) { (t: Tensor<Float>) in try t.rowNormalized() },
+        unary("t", "The transpose of a matrix.", recorded: { try $0.transpose($1) }) { (t: Tensor<Float>) in try t.transposed() },
         LuaFunction("pow", "x:pow(p)", "Element-wise x^p.") { call in
+            if let tape = try Recording.tape(call, 1) {
+                let p = Float(try call.number(2))
+                return try recordable(call) { try tape.pow($1, p) }
+            }
             call.push(try call.floatTensor(1).pow(Float(try call.number(2))))
             return 1
         },
         LuaFunction("clamp", "x:clamp(low, high)", "Limits elements to [low, high]; either bound may be nil.") { call in
+            if let tape = try Recording.tape(call, 1) {
+                let low = try call.optionalNumber(2).map { Float($0) }, high = try call.optionalNumber(3).map { Float($0) }
+                return try recordable(call) { try tape.clamp($1, low: low, high: high) }
+            }
             call.push(try call.floatTensor(1).clamped(low: try call.optionalNumber(2).map { Float($0) },
                                                       high: try call.optionalNumber(3).map { Float($0) }))
             return 1
         },
         LuaFunction("matmul", "a:matmul(b)", "Matrix product through OpenBLAS sgemm.") { call in
+            if let tape = try Recording.tape(call, 1, 2) {
+                Recording.push(call, try tape.matmul(Recording.variable(call, 1, on: tape), Recording.variable(call, 2, on: tape)), on: tape)
+                return 1
+            }
             call.push(try call.floatTensor(1).matmul(try call.floatTensor(2)))
             return 1
         },
@@ -142,23 +163,28 @@ extension TensorBindings {
             } else {
                 shape = try (2...max(2, call.argumentCount)).map { try call.integer($0) }
             }
+            if let tape = try Recording.tape(call, 1) { return try recordable(call) { try tape.reshape($1, shape) } }
             call.push(try t.reshaped(shape))
             return 1
         },
         LuaFunction("narrow", "x:narrow(dim, start, length)", "length entries of dimension dim from 1-based start (a copy).") { call in
             let t = try call.tensor(1)
             let dim = try call.dimension(2, rank: t.shape.count)
-            call.push(try t.narrowed(dimension: dim, start: try call.zeroBasedIndex(3), length: try call.integer(4)))
+            let start = try call.zeroBasedIndex(3), length = try call.integer(4)
+            if let tape = try Recording.tape(call, 1) { return try recordable(call) { try tape.narrow($1, dimension: dim, start: start, length: length) } }
+            call.push(try t.narrowed(dimension: dim, start: start, length: length))
             return 1
         },
         LuaFunction("index", "x:index(indices[, dim])", "Entries of dimension dim (default 1) at 1-based indices (Int32 tensor or table), in that order.") { call in
             let t = try call.tensor(1)
             let indices = try call.indices(2)
             let dim = call.isNoneOrNil(3) ? 0 : try call.dimension(3, rank: t.shape.count)
+            if let tape = try Recording.tape(call, 1) { return try recordable(call) { try tape.index($1, indices, dimension: dim) } }
             call.push(try t.selecting(indices, dimension: dim))
             return 1
         },
         LuaFunction("x:topk", declaration: TensorDeclarations.topk, leading: ["k"]) { call in
+            try Recording.refuse(call, "topk", 1)
             let t = try call.floatTensor(1)
             let options = try call.options(3, declaredBy: TensorDeclarations.topk)
             let (values, indices) = try t.topk(try call.integer(2), largest: options.bool("largest"))
@@ -167,6 +193,7 @@ extension TensorBindings {
             return 2
         },
         LuaFunction("x:sort", declaration: TensorDeclarations.sort) { call in
+            try Recording.refuse(call, "sort", 1)
             let t = try call.floatTensor(1)
             let options = try call.options(2, declaredBy: TensorDeclarations.sort)
             let (values, indices) = try t.sorted(descending: options.bool("descending"))
@@ -199,6 +226,7 @@ extension TensorBindings {
             return 1
         },
         LuaFunction("set", "x:set(i, ..., value)", "Sets the element at 1-based indices i, ... to value, in place; returns x.") { call in
+            try Recording.refuse(call, "set (an in-place change)", 1)
             let box = try call.tensorBox(1)
             let last = call.argumentCount
             let value = try call.number(last)
@@ -207,6 +235,7 @@ extension TensorBindings {
             return 1
         },
         LuaFunction("fill", "x:fill(value)", "Sets every element to value, in place; returns x.") { call in
+            try Recording.refuse(call, "fill (an in-place change)", 1)
             let box = try call.tensorBox(1)
             let value = try call.number(2)
             box.tensor = try TensorBindings.filledLike(box.tensor, value)
@@ -236,6 +265,7 @@ extension TensorBindings {
             return 1
         },
         LuaFunction("clone", "x:clone()", "An independent copy.") { call in
+            if let tape = try Recording.tape(call, 1) { return try recordable(call) { tape.identity($1) } }
             call.push(try call.tensor(1).cloned())
             return 1
         },
@@ -251,11 +281,12 @@ extension TensorBindings {
     ]
 
     static let operators: [LuaFunction] = [
-        arithmetic("__add", "+", { a, b in try a + b }, { a, s in try a + s }, { s, b in try s + b }),
-        arithmetic("__sub", "-", { a, b in try a - b }, { a, s in try a - s }, { s, b in try s - b }),
-        arithmetic("__mul", "*", { a, b in try a * b }, { a, s in try a * s }, { s, b in try s * b }),
-        arithmetic("__div", "/", { a, b in try a / b }, { a, s in try a / s }, { s, b in try s / b }),
+        arithmetic("__add", "+", .add, { a, b in try a + b }, { a, s in try a + s }, { s, b in try s + b }),
+        arithmetic("__sub", "-", .subtract, { a, b in try a - b }, { a, s in try a - s }, { s, b in try s - b }),
+        arithmetic("__mul", "*", .multiply, { a, b in try a * b }, { a, s in try a * s }, { s, b in try s * b }),
+        arithmetic("__div", "/", .divide, { a, b in try a / b }, { a, s in try a / s }, { s, b in try s / b }),
         LuaFunction("__unm", "-x", "Element-wise negation.") { call in
+            if let tape = try Recording.tape(call, 1) { return try recordable(call) { try tape.negate($1) } }
             call.push(try -(try call.floatTensor(1)))
             return 1
         },

@@ -16,6 +16,7 @@ enum TripletFitBinding {
         let loss = try TripletLoss(options: options)
         let source = try TripletBatches(dataset, sampler: sampler, loss: loss, batch: options.int("batch"), steps: options.int("steps"),
                                         seed: options.seed() ?? sampler.seed ?? GlobalRandom.makeSeed())
+        source.customLoss = try options.object("loss", as: Loss.self).map(tripletLoss)
         var fit = try TrainingBindings.loopOptions(call, options, unit: "round", epochs: options.int("rounds"),
                                                    epochCallback: "onRound", stepCallback: "onStep", pushRow: pushRow)
         fit.validation = try options.options("validation").map { try TripletValidation($0, loss: loss) }
@@ -31,6 +32,16 @@ enum TripletFitBinding {
         defer { lua?.call = previous }
         pushHistory(call, try trainer.fit())
         return 1
+    }
+
+    /// A loss for triplet training: one written in Lua takes the three
+    /// embeddings and no labels; any other must already.
+    static func tripletLoss(_ loss: Loss) throws -> Loss {
+        if let recorded = loss as? RecordedLoss { return recorded.adapted(inputCount: 3, usesLabels: false) }
+        guard loss.inputCount == 3, !loss.usesLabels else {
+            throw LunetError("triplet.fit: loss must take the anchor, positive and negative embeddings, got \(subject: loss.subject)")
+        }
+        return loss
     }
 
     /// The options table at 3 checked by triplet.fit's declaration, a

@@ -6,6 +6,10 @@ import Lunet
 /// what every Lua reference sees, as in Torch.
 public final class TensorBox {
     public var tensor: AnyTensor
+    /// The tape this tensor was recorded on and its node there (inside the
+    /// forward of a layer or loss written in Lua); nil for every other tensor.
+    var tape: Tape?
+    var node = 0
 
     /// Boxes alive now; tests use it to show that errors leak none. Boxes are
     /// only made on the thread that runs Lua.

@@ -29,6 +29,9 @@ lua_Integer lunet_binding_id(lua_State *L, int idx);
 /// unless the message is the one it produced last (an error passed up from a
 /// callback already has its traceback).
 int lunet_traceback(lua_State *L);
+/* Marks the message at the top of the stack as already carrying its
+   traceback (a callback's error that Swift passes on, perhaps prefixed). */
+void lunet_mark_traced(lua_State *L);
 
 /// Runs the function at the top of the stack (below its `nargs` arguments)
 /// with the traceback handler and SIGINT turned into a Lua error.

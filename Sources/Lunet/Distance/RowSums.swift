@@ -25,6 +25,12 @@ enum RowSums {
         } tail: { j in Double(x[j]) * Double(x[j]) }
     }
 
+    /// `sum_j x[j]` (a tensor's sum along its last dimension).
+    @inline(__always)
+    static func values(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        accumulate(count) { j in widened(x, j) } tail: { j in Double(x[j]) }
+    }
+
     /// `sum_j x[j] y[j]`.
     @inline(__always)
     static func products(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Double {

@@ -3,7 +3,7 @@ extension Module {
     /// `<child name or 1-based position>.weight` inside containers (`fc6.weight`, `3.bias`).
     public var namedParameters: [(String, Parameter)] {
         if children.isEmpty { return parameters.map { ($0.name, $0) } }
-        return childEntries { $0.namedParameters }
+        return localParameters.map { ($0.name, $0) } + childEntries { $0.namedParameters }
     }
 
     /// Buffers keyed like `namedParameters` (`bn1.running_mean`).

@@ -64,6 +64,10 @@ open class Module {
     /// Trainable parameters, weight before bias; containers list their children's in order.
     open var parameters: [Parameter] { [] }
 
+    /// A container's own parameters beside its children's (a layer written
+    /// in Lua may have both); saved under their bare names.
+    open var localParameters: [Parameter] { [] }
+
     /// Non-trained state saved with the model (batch-norm running statistics), by name.
     open var buffers: [(name: String, value: Tensor<Float>)] { [] }
 

@@ -43,6 +43,7 @@ extension Trainer {
         OptionDeclaration("sampler", .object(.sampler), doc: "chooses each step's triplets (random by default)"),
         TripletLoss.marginOption,
         TripletLoss.distanceOption,
+        OptionDeclaration("loss", .object(.loss), doc: "a loss of the (anchors, positives, negatives) embeddings in place of the triplet loss (an nn.Loss written in Lua); its statistics are logged beside loss, and validation's val_loss stays the triplet loss"),
         OptionDeclaration("batch", .integer(1...Int.max), default: .int(64), doc: "triplets a step (over all ranks under mpirun)"),
         OptionDeclaration("steps", .integer(1...Int.max), default: .int(100), doc: "steps a round"),
         OptionDeclaration("rounds", .integer(1...Int.max), default: .int(5)),

@@ -13,6 +13,10 @@ public final class TripletBatches: BatchSource {
     public let dataset: Dataset
     public let sampler: TripletSampler
     public let loss: TripletLoss
+    /// A loss of the anchor, positive and negative embeddings that replaces
+    /// `loss` in training (a loss written in Lua); its statistics are logged
+    /// after `loss`. `loss` still serves the collapse check's margin.
+    public var customLoss: Loss?
     public let batch: Int
     public let steps: Int
     public let seed: UInt64
@@ -38,7 +42,7 @@ public final class TripletBatches: BatchSource {
     public var unit: String { "round" }
     public var stepName: String { "step" }
     public var imageShape: [Int] { dataset.imageShape }
-    public var logNames: [String] { ["loss", "active", "embedded"] }
+    public var logNames: [String] { ["loss"] + (customLoss?.statisticNames ?? ["active"]) + ["embedded"] }
     public var epochValueNames: [String] { ["embedded"] }
 
     public func prepare(model: Module, parallel: DataParallel?) throws {
@@ -73,8 +77,14 @@ public final class TripletBatches: BatchSource {
     public func loss(_ output: Tensor<Float>, for batch: TrainingBatch) throws -> StepLoss {
         let rows = output.shape.first ?? 0
         let embeddings = try output.reshaped([rows, output.count / Swift.max(rows, 1)])
-        let (value, active, gradient) = try loss.lossAndGradient(stacked: embeddings)
         last = embeddings
+        if let customLoss {
+            let (value, gradient) = try customLoss.lossAndGradient(batch: embeddings, labels: nil)
+            let statistics = zip(customLoss.statisticNames, value.statistics).map { ($0, Double($1)) }
+            return StepLoss(loss: value.loss, gradient: try gradient.reshaped(output.shape),
+                            values: [("loss", Double(value.loss))] + statistics)
+        }
+        let (value, active, gradient) = try loss.lossAndGradient(stacked: embeddings)
         return StepLoss(loss: value, gradient: try gradient.reshaped(output.shape),
                         values: [("loss", Double(value)), ("active", Double(active))])
     }
