@@ -29,6 +29,11 @@ let package = Package(
             name: "ImageShim",
             linkerSettings: [.linkedLibrary("jpeg")]
         ),
+        // Picks OpenBLAS's kernels where its CPU tables fall short (BLASShim.c).
+        .target(
+            name: "BLASShim",
+            linkerSettings: [.linkedLibrary("openblas")]
+        ),
         // Open MPI through dlopen at run time: no MPI headers or library at build time.
         .target(
             name: "MPIShim",
@@ -36,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "Lunet",
-            dependencies: ["COpenBLAS", "CPNG", "CZlib", "CZip", "ImageShim", "MPIShim"]
+            dependencies: ["COpenBLAS", "BLASShim", "CPNG", "CZlib", "CZip", "ImageShim", "MPIShim"]
         ),
         .target(name: "LunetLua", dependencies: ["Lunet", "CLua", "LuaShim"]),
         .executableTarget(name: "lunet", dependencies: ["LunetLua", "CReadline"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Lunet
 
 /// `LunetBench <name>...` runs the named benchmarks (all without names).
 /// Run in release mode: `swift run -c release LunetBench matmul`.
@@ -29,6 +30,9 @@ guard unknown.isEmpty else {
     print("unknown benchmark \(unknown.joined(separator: ", ")); available: \(benchmarks.map(\.name).joined(separator: ", "))")
     exit(1)
 }
+// The kernels decide every figure below; say which ran.
+print("OpenBLAS kernels: \(BLAS.coreName)"
+      + (BLAS.chosenCore != nil ? " (chosen by lunet: OpenBLAS does not know this CPU)" : ""))
 #if DEBUG
 print("warning: a debug build; run with 'swift run -c release LunetBench' for real figures")
 #endif

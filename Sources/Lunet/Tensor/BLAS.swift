@@ -1,3 +1,4 @@
+import BLASShim
 import COpenBLAS
 
 /// Thin, typed entry to OpenBLAS for row-major single-precision products.
@@ -21,6 +22,17 @@ public enum BLAS {
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// OpenBLAS's kernel set in use, for example `"SkylakeX"`.
+    public static var coreName: String { String(cString: lunet_blas_core_name()) }
+
+    /// The kernel set lunet chose at start-up because OpenBLAS did not know
+    /// this CPU and fell back to its slowest x86-64 kernels; `nil` when
+    /// OpenBLAS's own choice (or `OPENBLAS_CORETYPE`) stands.
+    public static var chosenCore: String? { lunet_blas_core_override().map { String(cString: $0) } }
+
+    /// The kernel set this CPU's instruction sets call for, `nil` before AVX2.
+    public static var fittingCore: String? { lunet_blas_fitting_core().map { String(cString: $0) } }
 }
 
 extension Tensor where Element == Float {
