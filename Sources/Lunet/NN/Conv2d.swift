@@ -133,7 +133,11 @@ public final class Conv2d: Module {
         _ = try Tensor<Float>.elementCount(of: shape)  // refuse a too large output before sizing scratch for it
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
-        if case .winograd(let winograd) = path(for: g) { return try forward(input, geometry: g, winograd: winograd) }
+        // Winograd's transforms spread a NaN or Inf over whole tiles; non-finite data
+        // takes the direct path, which marks exactly the outputs whose window holds it.
+        if case .winograd(let winograd) = path(for: g), input.allFinite, weight.value.allFinite {
+            return try forward(input, geometry: g, winograd: winograd)
+        }
         let chunk = chunkSize(g, batch: batch)
         let col = try Self.columns.reserve(g.patchSize * chunk * g.outputPlane)
         let out = try Self.product.reserve(outputChannels * chunk * g.outputPlane)
@@ -207,7 +211,7 @@ public final class Conv2d: Module {
         }
         Self.workspaceLock.lock()
         defer { Self.workspaceLock.unlock() }
-        if case .winograd(let winograd) = path(for: g) {
+        if case .winograd(let winograd) = path(for: g), input.allFinite, gradOutput.allFinite, weight.value.allFinite {
             return try backward(input, gradOutput, geometry: g, winograd: winograd, inputGradient: inputGradient)
         }
         let run = { (dx: UnsafeMutablePointer<Float>?) throws in

@@ -49,7 +49,7 @@ extension Optimizer {
     public func step(ifFinite agree: (Bool) throws -> Bool) throws -> Bool {
         let before = parameters.map(\.value)
         try step()
-        let finite = parameters.allSatisfy { $0.value.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) } }
+        let finite = parameters.allSatisfy(\.value.allFinite)
         guard try agree(finite) else {
             for (parameter, value) in zip(parameters, before) { parameter.value = value }
             return false
