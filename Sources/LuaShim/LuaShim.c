@@ -99,8 +99,13 @@ int lunet_pcall(lua_State *L, int nargs, int nresults, int traceback) {
     if (previous_state == NULL) interrupted = presses = 0;
     running_state = L;
     void (*previous)(int) = signal(SIGINT, on_sigint);
+    /* SIGUSR1 asks the same: mpirun forwards it to every rank, where Ctrl-C
+       makes mpirun end the job (kill -USR1 <pid of mpirun>). */
+    void (*previous_usr1)(int) = signal(SIGUSR1, on_sigint);
     int status = lua_pcall(L, nargs, nresults, traceback ? base : 0);
     signal(SIGINT, previous);
+    /* Outside Lua code there is nothing to stop: ignored rather than fatal. */
+    signal(SIGUSR1, previous_usr1 == SIG_DFL ? SIG_IGN : previous_usr1);
     running_state = previous_state;
     /* Only our stop hook is removed (a hook the user set with debug.sethook
        stays), and an insistent one only at the top level. */

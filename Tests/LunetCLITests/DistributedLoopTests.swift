@@ -49,6 +49,35 @@ final class DistributedLoopTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/best.safetensors"))
     }
 
+    /// Ctrl-C makes mpirun end the job; SIGUSR1, which mpirun forwards to every
+    /// rank, stops training as Ctrl-C does in one process: every rank at the
+    /// same step, each returning its history, the job ending normally.
+    func testSIGUSR1ToMpirunStopsEveryRankAtTheSameStep() throws {
+        _ = try MPIRun.requireLauncher()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunet-dist-stop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        let script = """
+            local folder = arg[1]
+            local labels = {}
+            for i = 1, 64 do labels[i] = (i - 1) % 4 + 1 end
+            local ds = data.dataset((tensor.rand({64, 1, 8, 8}, {seed = 1}) * 255):byte(), tensor.from(labels, {dtype = "int32"}))
+            local net = nn.Sequential{nn.Flatten(), nn.Linear(64, 4, {seed = 1})}
+            if dist.rank() == 1 then io.open(folder .. "/started", "w"):close() end
+            local h = train.fit(net, ds, {optimizer = optim.SGD(net, {lr = 1e-3}), batch = 8, epochs = 1000000, seed = 1, verbose = 0})
+            local w = net:parameters()[1]
+            io.write(string.format("rank %d: %s after %d epochs, weights %.9g\\n", dist.rank(), h.stopReason, #h.epochs, (w * w):sum()))
+            """
+        try script.write(toFile: folder + "/stop.lua", atomically: true, encoding: .utf8)
+        let result = try MPIRun.run(ranks: 2, [folder + "/stop.lua", folder], signal: (SIGUSR1, folder + "/started"))
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertFalse(result.timedOut)
+        let reports = result.output.split(separator: "\n").filter { $0.hasPrefix("rank ") }.map { $0.split(separator: ":", maxSplits: 1)[1] }
+        XCTAssertEqual(reports.count, 2, result.output)
+        XCTAssertEqual(reports.first, reports.last, "every rank stops at the same step: \(result.output)")
+        XCTAssertTrue(reports.first?.hasPrefix(" interrupted after ") ?? false, result.output)
+    }
+
     /// Adam at lr 1e38: every rank refuses the first update and stops, none waits.
     func testARefusedUpdateStopsEveryRank() throws {
         let (output, _) = try run(lr: "1e38")

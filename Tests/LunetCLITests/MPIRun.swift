@@ -24,8 +24,10 @@ enum MPIRun {
         let timedOut: Bool
     }
 
-    /// `mpirun -np ranks lunet arguments`, stdout and stderr together.
-    static func run(ranks: Int, _ arguments: [String], timeout: Double = 60) throws -> Result {
+    /// `mpirun -np ranks lunet arguments`, stdout and stderr together; with
+    /// `signal`, that signal is sent to mpirun a second after its file exists.
+    static func run(ranks: Int, _ arguments: [String], timeout: Double = 60,
+                    signal: (number: Int32, afterFile: String)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requireLauncher())
         process.arguments = ["-np", String(ranks), "--oversubscribe", "--allow-run-as-root",
@@ -41,8 +43,13 @@ enum MPIRun {
         let collected = OutputCollector(pipe.fileHandleForReading)
         let start = Date()
         try process.run()
-        var timedOut = false
+        var timedOut = false, signalled = false
         while process.isRunning {
+            if let signal, !signalled, FileManager.default.fileExists(atPath: signal.afterFile) {
+                Thread.sleep(forTimeInterval: 1)
+                kill(process.processIdentifier, signal.number)
+                signalled = true
+            }
             if Date().timeIntervalSince(start) > timeout {
                 timedOut = true
                 process.terminate()  // mpirun passes SIGTERM on to its ranks

@@ -99,10 +99,11 @@ public final class Trainer {
         var means = RunningMeans()
         var (step, items) = (0, 0)
         while true {
-            if Interruption.poll() { return .interrupted }
+            // Data-parallel, every rank stops at the same step when any was asked to.
+            if try stops(Interruption.poll()) { return .interrupted }
             let drawing = Self.now()
             guard let batch = try source.nextBatch() else { break }
-            if Interruption.poll() { return .interrupted }  // after a long mining, before the step
+            if parallel == nil, Interruption.poll() { return .interrupted }  // after a long mining, before the step
             let stepping = Self.now()
             timing.batches += stepping - drawing
             if let stop = try self.step(batch, epoch: epoch, step: step, &means) { return stop }
