@@ -9,12 +9,12 @@
    so building lunet needs no MPI headers. */
 typedef void *handle;
 #define IN_PLACE ((void *)1)
-#define THREAD_FUNNELED 1
+#define THREAD_SERIALIZED 2
 /* MPI allows int counts; larger buffers go in chunks. */
 #define CHUNK (1L << 30)
 
 static struct {
-    int running, rank, size;
+    int running, rank, size, thread_level;
     handle world, float_type, double_type, byte_type, sum, max;
     int (*init_thread)(int *, char ***, int, int *);
     int (*comm_rank)(handle, int *);
@@ -58,8 +58,11 @@ int lunet_mpi_start(char *error, size_t error_size) {
     LOAD(abort, "MPI_Abort")
     LOAD(finalize, "MPI_Finalize")
     int provided = 0;
-    if (mpi.init_thread(NULL, NULL, THREAD_FUNNELED, &provided) != 0)
+    /* Serialized: the gradient average runs on a thread of its own while
+       backward goes on, and lunet never makes two MPI calls at once. */
+    if (mpi.init_thread(NULL, NULL, THREAD_SERIALIZED, &provided) != 0)
         return fail(error, error_size, "MPI_Init_thread failed", NULL);
+    mpi.thread_level = provided;
     mpi.comm_rank(mpi.world, &mpi.rank);
     mpi.comm_size(mpi.world, &mpi.size);
     mpi.running = 1;
@@ -67,6 +70,7 @@ int lunet_mpi_start(char *error, size_t error_size) {
 }
 
 int lunet_mpi_is_running(void) { return mpi.running; }
+int lunet_mpi_serializes_threads(void) { return mpi.running && mpi.thread_level >= THREAD_SERIALIZED; }
 int lunet_mpi_rank(void) { return mpi.running ? mpi.rank : 0; }
 int lunet_mpi_size(void) { return mpi.running ? mpi.size : 1; }
 

@@ -3,16 +3,24 @@ import XCTest
 
 /// A stand-in for a 2-rank job whose other rank holds `other` times this
 /// rank's values: a sum gives `(1 + other) * x`. Records each reduction's size.
-private final class MirrorCommunicator: Communicator {
+private final class MirrorCommunicator: Communicator, @unchecked Sendable {
     let other: Float
+    let callableFromOtherThreads: Bool
+    /// Appended by one reduction at a time (the averaging thread's queue is serial).
     var reductionSizes: [Int] = []
-    init(other: Float) { self.other = other }
+    var reducedOnCallersThread: [Bool] = []
+    let caller = Thread.current
+    init(other: Float, threaded: Bool = false) {
+        self.other = other
+        callableFromOtherThreads = threaded
+    }
     var rank: Int { 0 }
     var size: Int { 2 }
     func barrier() throws {}
     func allReduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReduceOperation) throws {
         XCTAssertEqual(operation, .sum)
         reductionSizes.append(buffer.count)
+        reducedOnCallersThread.append(Thread.current == caller)
         for i in buffer.indices { buffer[i] *= 1 + other }
     }
     func allReduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReduceOperation) throws {
@@ -50,10 +58,35 @@ final class DistributedEngineTests: XCTestCase {
         let parameters = try parameters([3, 4, 2, 10])
         let averager = GradientAverager(parameters: parameters, communicator: communicator, bucketBytes: 8 * 4)
         try averager.average(shard: BatchShard(globalCount: 8, rank: 0, size: 2))
-        XCTAssertEqual(communicator.reductionSizes, [7, 2, 10])  // [3, 4] packed; 10 in place
+        // In backward's order, last parameters first: 10 in place, [4, 2] packed, then 3.
+        XCTAssertEqual(communicator.reductionSizes, [10, 6, 3])
         for (index, p) in parameters.enumerated() {
             XCTAssertEqual(p.gradient.scalars, (0..<p.value.count).map { Float(index * 10 + $0) * 2 }, p.name)
         }
+    }
+
+    /// Each bucket starts reducing, on the averaging thread, when backward
+    /// reports its layer done, before backward ends; the gradients are those
+    /// of the average after backward.
+    func testBucketsReduceWhileBackwardGoesOn() throws {
+        let net = Sequential([try Linear(4, 3, seed: 1), ReLU(), try Linear(3, 2, seed: 2)])
+        let x = try Tensor<Float>(shape: [2, 4], scalars: [0.5, -1, 2, 0.25, 1, 0.5, -0.5, 3])
+        let dy = try Tensor<Float>(shape: [2, 2], scalars: [1, -2, 0.5, 1.5])
+        _ = try net.forward(x)
+        try net.accumulateParameterGradients(x, dy)
+        let expected = net.parameters.map { $0.gradient.scalars.map { $0 * 2 } }  // (1 + 3) x / 2 ranks
+        net.zeroGrad()
+
+        let communicator = MirrorCommunicator(other: 3, threaded: true)
+        let averager = GradientAverager(parameters: net.parameters, communicator: communicator, bucketBytes: 4 * 4)
+        net.onLayerGradients = { averager.gradientsReady(of: $0) }
+        _ = try net.forward(x)
+        try averager.begin(shard: BatchShard(globalCount: 4, rank: 0, size: 2))
+        try net.accumulateParameterGradients(x, dy)
+        try averager.finish()
+        XCTAssertEqual(communicator.reductionSizes, [2, 6, 3, 12], "the last layer's bias and weight first")
+        XCTAssertEqual(communicator.reducedOnCallersThread, [false, false, false, false])
+        XCTAssertEqual(net.parameters.map(\.gradient.scalars), expected)
     }
 
     func testUnequalShardsWeighEachRankByItsShareOfTheBatch() throws {

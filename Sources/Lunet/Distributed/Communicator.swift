@@ -32,9 +32,14 @@ public protocol Communicator: AnyObject {
     func broadcast(bytes buffer: UnsafeMutableRawBufferPointer, root: Int) throws
     /// Concatenates each rank's `local` in rank order; `counts[r]` is rank r's count.
     func allGather(_ local: UnsafeBufferPointer<Float>, counts: [Int]) throws -> [Float]
+    /// Whether collectives may run on another thread than the caller's (one
+    /// call at a time), as the gradient average overlapped with backward does.
+    var callableFromOtherThreads: Bool { get }
 }
 
 extension Communicator {
+    public var callableFromOtherThreads: Bool { false }
+
     /// Rank 0 prints, writes checkpoints and model files.
     public var isMain: Bool { rank == 0 }
 

@@ -4,7 +4,8 @@
 ///
 /// 1. `init` copies the main rank's parameters and buffers to every rank;
 /// 2. `shard(_:)` gives this rank's slice of each global batch (`batch` stays global);
-/// 3. `afterBackward(_:)` after backward, before the optimizer step;
+/// 3. `backward(_:_:shard:)` for backward with the gradient average, or
+///    `afterBackward(_:)` after a backward of the caller's, before the optimizer step;
 /// 4. `mean(_:count:)` for the step's or epoch's metrics, so every rank reports
 ///    the same numbers, and `synchronizeBuffers()` before evaluating or saving.
 ///
@@ -51,6 +52,26 @@ public final class DataParallel {
     /// mining and saved models agree on every rank.
     public func afterBackward(_ shard: BatchShard) throws {
         try averager.average(shard: shard)
+        try synchronizeBuffers()
+    }
+
+    /// Backward over this rank's slice (the parameter gradients only), each
+    /// bucket of gradients averaged over ranks as soon as backward has
+    /// completed it, while backward goes on, then `afterBackward`'s buffers:
+    /// the same gradients, sooner. Without a `Sequential` at the top the whole
+    /// average follows backward.
+    public func backward(_ input: Tensor<Float>, _ gradient: Tensor<Float>, shard: BatchShard) throws {
+        try averager.begin(shard: shard)
+        let sequential = module as? Sequential
+        sequential?.onLayerGradients = { [averager] in averager.gradientsReady(of: $0) }
+        defer { sequential?.onLayerGradients = nil }
+        do {
+            try module.accumulateParameterGradients(input, gradient)
+        } catch {
+            averager.cancel()
+            throw error
+        }
+        try averager.finish()
         try synchronizeBuffers()
     }
 

@@ -1,10 +1,12 @@
 import MPIShim
 
 /// `MPI_COMM_WORLD` of Open MPI, loaded at run time (see `Distributed.start`).
-/// Calls must come from the thread that started MPI (the Lua thread).
+/// Calls may come from any thread, never two at once (`MPI_THREAD_SERIALIZED`,
+/// where Open MPI grants it: `callableFromOtherThreads`).
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
+    public let callableFromOtherThreads: Bool
 
     /// Loads libmpi and calls `MPI_Init_thread`; use `Distributed.start()`.
     init() throws {
@@ -15,6 +17,7 @@ public final class MPICommunicator: Communicator {
         }
         rank = Int(lunet_mpi_rank())
         size = Int(lunet_mpi_size())
+        callableFromOtherThreads = lunet_mpi_serializes_threads() != 0
     }
 
     public func barrier() throws {

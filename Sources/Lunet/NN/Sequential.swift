@@ -18,6 +18,10 @@ public final class Sequential: Module {
     private weak var cachedInput: TensorStorage<Float>?
     private var cachedInputShape: [Int] = []
     private var cachedOutputs: [Tensor<Float>] = []
+    /// Called during backward with each child whose parameter gradients are
+    /// complete, last child first: data-parallel training starts averaging them
+    /// while backward goes on (`GradientAverager.gradientsReady(of:)`).
+    public var onLayerGradients: ((Module) -> Void)?
     /// Stands in for an output freed after forward (see `backwardAcceptsOutput`).
     private static let released = Tensor<Float>(shape: [0], storage: .empty)
 
@@ -130,9 +134,11 @@ public final class Sequential: Module {
             if index == 0, !inputGradient {
                 try layers[index].accumulateParameterGradients(layerInput, gradient)
                 cachedOutputs.removeLast()
+                onLayerGradients?(layers[index])
                 return nil
             }
             gradient = try layers[index].backward(layerInput, takingGradient: &gradient)
+            onLayerGradients?(layers[index])
             // Each output is released once no backward still to run needs it,
             // so gradients reuse the activations' memory: this layer's own now,
             // and its input too unless the layer before takes its output.

@@ -18,8 +18,11 @@ extension Trainer {
         let loss = try parallel?.batchLoss(scored.loss, count: batch.items) ?? scored.loss
         guard loss.isFinite else { return diverged("loss is \(loss)", epoch, step) }
         for (name, value) in scored.values { means.add(name, value, weight: Double(batch.items)) }
-        try model.accumulateParameterGradients(batch.input, scored.gradient)
-        if let parallel, let shard = batch.shard { try parallel.afterBackward(shard) }
+        if let parallel, let shard = batch.shard {
+            try parallel.backward(batch.input, scored.gradient, shard: shard)
+        } else {
+            try model.accumulateParameterGradients(batch.input, scored.gradient)
+        }
         return try update(loss: loss, epoch, step)
     }
 

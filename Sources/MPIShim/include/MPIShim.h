@@ -7,7 +7,8 @@
 /// libopenmpi3) so lunet neither links nor needs MPI outside mpirun. Open MPI's
 /// MPI_COMM_WORLD, MPI_FLOAT, MPI_SUM are macros over global objects; this
 /// shim looks those objects up by name, so Swift only sees plain C calls.
-/// Every call runs on the thread that called lunet_mpi_start (MPI_THREAD_FUNNELED).
+/// Calls may come from any thread, one at a time (MPI_THREAD_SERIALIZED), where
+/// the library provides it (lunet_mpi_serializes_threads).
 
 /// Reduction operations for lunet_mpi_allreduce_*.
 typedef enum { LUNET_MPI_SUM = 0, LUNET_MPI_MAX = 1 } lunet_mpi_op;
@@ -17,6 +18,8 @@ typedef enum { LUNET_MPI_SUM = 0, LUNET_MPI_MAX = 1 } lunet_mpi_op;
 int lunet_mpi_start(char *error, size_t error_size);
 /// 1 after a successful lunet_mpi_start and before lunet_mpi_finish.
 int lunet_mpi_is_running(void);
+/// 1 when MPI granted MPI_THREAD_SERIALIZED or more.
+int lunet_mpi_serializes_threads(void);
 int lunet_mpi_rank(void);
 int lunet_mpi_size(void);
 
