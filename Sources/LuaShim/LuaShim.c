@@ -135,10 +135,8 @@ int lunet_consume_interrupt(void) {
         lua_sethook(running_state, NULL, 0, 0);
     return 1;
 }
-void lunet_request_interrupt(void) { interrupted = 1; }
 
 int lunet_registryindex(void) { return LUA_REGISTRYINDEX; }
-int lunet_upvalueindex(int i) { return lua_upvalueindex(i); }
 void lunet_pop(lua_State *L, int n) { lua_pop(L, n); }
 void lunet_newtable(lua_State *L) { lua_newtable(L); }
 void lunet_remove(lua_State *L, int idx) { lua_remove(L, idx); }
@@ -149,7 +147,6 @@ int lunet_loadbuffer(lua_State *L, const char *buffer, size_t size, const char *
     return luaL_loadbufferx(L, buffer, size, name, NULL);
 }
 void lunet_gc_step(lua_State *L, int kilobytes) { lua_gc(L, LUA_GCSTEP, kilobytes); }
-int lunet_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 void lunet_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
 int lunet_loadfile(lua_State *L, const char *path) { return luaL_loadfilex(L, path, NULL); }
 

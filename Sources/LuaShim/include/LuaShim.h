@@ -40,10 +40,9 @@ int lunet_pcall(lua_State *L, int nargs, int nresults, int traceback);
 /// Opens the standard libraries under a protected call (memory errors stay Lua errors).
 int lunet_openlibs(lua_State *L);
 
-/// Set by SIGINT while Lua code runs; engine loops poll it.
+/// Set by SIGINT (or SIGUSR1) while Lua code runs; engine loops poll it.
 int lunet_interrupt_pending(void);
 void lunet_clear_interrupt(void);
-void lunet_request_interrupt(void);
 /// For engine loops that stop cleanly on Ctrl-C: clears a pending interrupt
 /// and removes the hook that would raise "interrupted!" at the next Lua
 /// instruction, so the loop's result is returned. True when one was pending.
@@ -51,7 +50,6 @@ int lunet_consume_interrupt(void);
 
 /* Wrappers for Lua's macros, which Swift cannot import. */
 int lunet_registryindex(void);
-int lunet_upvalueindex(int i);
 void lunet_pop(lua_State *L, int n);
 void lunet_newtable(lua_State *L);
 void lunet_remove(lua_State *L, int idx);
@@ -61,7 +59,6 @@ int lunet_isinteger(lua_State *L, int idx);
 int lunet_loadbuffer(lua_State *L, const char *buffer, size_t size, const char *name);
 /// Tells the collector that `kilobytes` were allocated outside Lua's heap.
 void lunet_gc_step(lua_State *L, int kilobytes);
-int lunet_gc_count_kb(lua_State *L);
 void lunet_gc_collect(lua_State *L);
 int lunet_loadfile(lua_State *L, const char *path);
 

@@ -14,6 +14,9 @@ import Foundation
 /// local y = conv:forward(tensor.randn({100, 3, 64, 64}))   -- 100x96x64x64
 /// ```
 public final class Conv2d: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public let inputChannels: Int
     public let outputChannels: Int
     public let kernel: Size2D

@@ -8,6 +8,9 @@
 /// drop:evaluate(); y = drop:forward(x) -- y == x
 /// ```
 public final class Dropout: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public let probability: Float
     private var generator: RandomGenerator
     /// The mask of the last training forward, `[count]`: 0 or `1 / (1 - p)`.

@@ -4,6 +4,9 @@
 /// nn.Flatten():named("code5"):forward(tensor.zeros({100, 256, 8, 8}))   -- 100x16384
 /// ```
 public final class Flatten: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public override init() { super.init() }
 
     public override func outputShape(for inputShape: [Int]) throws -> [Int] {

@@ -5,6 +5,9 @@
 /// local embed = nn.Sequential{nn.Linear(64, 16), nn.L2Normalize()}
 /// ```
 public final class L2Normalize: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public let epsilon: Float
 
     public init(epsilon: Float = 1e-12) {

@@ -5,6 +5,9 @@
 /// local y = fc6:forward(tensor.randn({100, 16384}))   -- 100x2048
 /// ```
 public final class Linear: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public let inputSize: Int
     public let outputSize: Int
     public let initializer: WeightInitializer

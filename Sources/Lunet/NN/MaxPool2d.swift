@@ -8,6 +8,9 @@
 /// local y = pool:forward(tensor.randn({1, 96, 64, 64}))   -- 1x96x32x32
 /// ```
 public final class MaxPool2d: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public let kernel: Size2D
     public let stride: Size2D
     public let padding: Padding

@@ -23,6 +23,9 @@ open class Module {
     public var description: String { typeName + (detail.map { "(\($0))" } ?? "") }
 
     /// The constructor name: `Linear`, `Conv2d`.
+    /// The type's name in descriptions and model files. lunet's layers return
+    /// their declaration's name, so renaming a Swift class keeps saved models
+    /// loadable; the class name is only the fallback for other subclasses.
     open var typeName: String { String(describing: type(of: self)) }
 
     /// This layer in error messages: `Linear(9216 -> 2048) 'fc6'` (Lua says `nn.Linear(...)`).

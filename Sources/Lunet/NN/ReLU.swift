@@ -4,6 +4,9 @@
 /// local y = nn.ReLU():forward(tensor.randn({4, 10}))
 /// ```
 public final class ReLU: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public override init() { super.init() }
 
     public override var backwardAcceptsOutput: Bool { true }

@@ -13,6 +13,7 @@ public final class Sequential: Module {
     public static let declaration = Declaration("Sequential", doc: "A container running its layers in order.")
 
     public private(set) var layers: [Module]
+    public override var typeName: String { Self.declaration.name }
     /// Input of the last forward (weakly: the caller owns it; a nested
     /// container must not keep its parent's activation alive) and the output of each child.
     private weak var cachedInput: TensorStorage<Float>?

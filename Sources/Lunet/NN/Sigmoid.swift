@@ -6,6 +6,9 @@ import Foundation
 /// local y = nn.Sigmoid():forward(tensor.randn({4, 10}))
 /// ```
 public final class Sigmoid: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public override init() { super.init() }
 
     @inline(__always)

@@ -6,6 +6,9 @@ import Foundation
 /// local y = nn.Tanh():forward(tensor.randn({4, 10}))
 /// ```
 public final class Tanh: Module {
+    /// The name model files record: the declaration's, not the Swift class's.
+    public override var typeName: String { Self.declaration.typeName }
+
     public override init() { super.init() }
 
     public override func forward(_ input: Tensor<Float>) throws -> Tensor<Float> {
