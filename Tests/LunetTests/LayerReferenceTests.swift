@@ -21,7 +21,7 @@ final class LayerReferenceTests: XCTestCase {
                               stride: Size2D(square: try references.int(name, "stride")), padding: try padding(name))
         if let tileSize {
             let r = Swift.min(kernel.height, tileSize == 6 ? 4 : 5)
-            conv.forcedPath = .winograd(WinogradConvolution(kernel: kernel.height, tileSize: tileSize, filterSize: r))
+            conv.forcedAlgorithm = WinogradConvolution(kernel: kernel.height, tileSize: tileSize, filterSize: r)
         }
         conv.weight.value = weight
         conv.bias!.value = try references.tensor(name, "bias")

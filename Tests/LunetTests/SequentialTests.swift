@@ -28,14 +28,14 @@ final class SequentialTests: XCTestCase {
     /// layer's input gradient and adds exactly the parameter gradients `backward` adds:
     /// a network starting with a convolution (im2col and Winograd) and one starting with a linear layer.
     func testParameterGradientsWithoutTheInputGradient() throws {
-        func convolutionNet(_ path: ConvolutionPath) throws -> Sequential {
+        func convolutionNet(_ algorithm: any ConvolutionAlgorithm) throws -> Sequential {
             let conv = try Conv2d(8, 4, kernel: Size2D(square: 3), padding: .same, seed: 1)
-            conv.forcedPath = path
+            conv.forcedAlgorithm = algorithm
             return Sequential([conv, ReLU(), Flatten(), try Linear(4 * 5 * 6, 3, seed: 2)])
         }
-        let winograd = ConvolutionPath.winograd(WinogradConvolution(kernel: 3, tileSize: 6, filterSize: 3))
+        let winograd = WinogradConvolution(kernel: 3, tileSize: 6, filterSize: 3)
         let cases: [(String, () throws -> Sequential, [Int])] = [
-            ("im2col", { try convolutionNet(.im2col) }, [2, 8, 5, 6]),
+            ("im2col", { try convolutionNet(Im2colConvolution()) }, [2, 8, 5, 6]),
             ("winograd", { try convolutionNet(winograd) }, [2, 8, 5, 6]),
         ]
         func check(_ name: String, _ make: () throws -> Sequential, _ shape: [Int]) throws -> Sequential {

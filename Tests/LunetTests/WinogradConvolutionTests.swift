@@ -104,12 +104,12 @@ final class WinogradConvolutionTests: XCTestCase {
     /// im2col and every Winograd form on every case: worst error relative to the largest reference value.
     func testEveryPathAgainstFloat64Reference() throws {
         for (index, c) in cases.enumerated() {
-            let paths = [ConvolutionPath.im2col] + forms(kernel: c.kernel).map(ConvolutionPath.winograd)
-            for path in paths {
+            let algorithms: [any ConvolutionAlgorithm] = [Im2colConvolution()] + forms(kernel: c.kernel)
+            for path in algorithms {
                 let errors = try errorsAgainstReference(c, path: path, seed: UInt64(index))
                 let label = "case \(index) (\(c.kernel)x\(c.kernel), \(c.padding.text)) \(path)"
                 for (what, error) in errors {
-                    XCTAssertLessThan(error, path == .im2col ? 1e-5 : 1e-4, "\(label) \(what)")
+                    XCTAssertLessThan(error, path is Im2colConvolution ? 1e-5 : 1e-4, "\(label) \(what)")
                 }
             }
         }
@@ -121,7 +121,7 @@ final class WinogradConvolutionTests: XCTestCase {
             var winograd = WinogradConvolution(kernel: 3, tileSize: n, filterSize: 3)
             winograd.maximumChunkSize = n * n * 4 * 4 * 2   // two images of at most 4 tiles x 4 rows per chunk
             let c = Case(channels: 4, outputs: 3, kernel: 3, padding: .same, batch: 5, height: 8, width: 7)
-            for (what, error) in try errorsAgainstReference(c, path: .winograd(winograd), seed: 9) {
+            for (what, error) in try errorsAgainstReference(c, path: winograd, seed: 9) {
                 XCTAssertLessThan(error, 1e-4, "uneven chunks, \(winograd) \(what)")
             }
         }
@@ -138,7 +138,7 @@ final class WinogradConvolutionTests: XCTestCase {
         for (index, c) in layers.enumerated() {
             let chosen = WinogradConvolution(kernel: c.kernel, outputHeight: c.padding == .same ? c.height : c.height - c.kernel + 1,
                                              outputWidth: c.padding == .same ? c.width : c.width - c.kernel + 1)
-            for (what, error) in try errorsAgainstReference(c, path: .winograd(chosen), seed: 20 + UInt64(index)) {
+            for (what, error) in try errorsAgainstReference(c, path: chosen, seed: 20 + UInt64(index)) {
                 print(String(format: "%d->%d %dx%d %@ %@: %.1e", c.channels, c.outputs, c.kernel, c.kernel, chosen.description, what, error))
                 XCTAssertLessThan(error, 1e-4, "\(c.channels)->\(c.outputs) \(chosen) \(what)")
             }
@@ -149,7 +149,7 @@ final class WinogradConvolutionTests: XCTestCase {
         for (index, c) in cases.enumerated() where c.kernel <= 5 {
             for n in [6, 8] {
                 let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), padding: c.padding, seed: UInt64(index))
-                conv.forcedPath = .winograd(WinogradConvolution(kernel: c.kernel, tileSize: n, filterSize: Swift.min(c.kernel, 4)))
+                conv.forcedAlgorithm = WinogradConvolution(kernel: c.kernel, tileSize: n, filterSize: Swift.min(c.kernel, 4))
                 try FiniteDifference.check(conv, input: try Tensor<Float>.randn([c.batch, c.channels, c.height, c.width], seed: 5))
             }
         }
@@ -158,9 +158,9 @@ final class WinogradConvolutionTests: XCTestCase {
     // MARK: - Reference
 
     /// Worst |lunet - float64| / max |float64| of output, input, weight and bias gradients.
-    func errorsAgainstReference(_ c: Case, path: ConvolutionPath, seed: UInt64) throws -> [(String, Double)] {
+    func errorsAgainstReference(_ c: Case, path: any ConvolutionAlgorithm, seed: UInt64) throws -> [(String, Double)] {
         let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), padding: c.padding, seed: seed)
-        conv.forcedPath = path
+        conv.forcedAlgorithm = path
         conv.bias!.value = try Tensor<Float>.randn([c.outputs], seed: seed + 1)
         let x = try Tensor<Float>.randn([c.batch, c.channels, c.height, c.width], seed: seed + 2)
         let y = try conv.forward(x)

@@ -11,7 +11,7 @@
 /// gradient's tiles taking the filter's place.
 ///
 /// Callers hold `Conv2d.workspaceLock`: the buffers are shared by every layer.
-struct WinogradConvolution: Equatable, CustomStringConvertible {
+struct WinogradConvolution: ConvolutionAlgorithm, Equatable {
     let kernel: Int
     /// F(m, r) for the forward pass and the input gradient.
     let transform: WinogradTransform
@@ -85,6 +85,9 @@ struct WinogradConvolution: Equatable, CustomStringConvertible {
               inputChannels >= 8 else { return nil }
         return WinogradConvolution(kernel: kernel.height, outputHeight: outputHeight, outputWidth: outputWidth)
     }
+
+    /// A tile's transform mixes its values: one NaN spreads over the tile.
+    var isExactOnNonFiniteValues: Bool { false }
 
     var description: String {
         let m = transform.outputSize, r = transform.filterSize
