@@ -43,11 +43,40 @@ final class ExampleTests: XCTestCase {
                 XCTAssertGreaterThan(oneShot, 0.34, "3-way: chance is 1/3")
             }
             XCTAssertTrue(text.contains("one-shot: no clear winner") || text.contains("mining won by"), text)
+            try checkReadmeShowsTheSummaryAsPrinted(text.replacingOccurrences(of: out, with: "quickstart_out"))
             let markdown = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
             XCTAssertTrue(markdown.hasPrefix("# lunet quickstart\n\n| | value |"), markdown)
             let figures = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("retrieval_") && $0.hasSuffix(".png") }
             XCTAssertEqual(figures.count, 1, "\(figures)")
             XCTAssertTrue(figures.allSatisfy { text.contains($0) }, text)
         }
+    }
+
+    /// The README's quickstart summary is what the quickstart prints now: the
+    /// same rows in the same order, values and closing lines of the same form
+    /// (numbers, the winning sampler and the best layer aside, which a
+    /// scaled-down run cannot reproduce).
+    func checkReadmeShowsTheSummaryAsPrinted(_ printed: String) throws {
+        let readme = try String(contentsOfFile: Self.repositoryRoot + "/README.md", encoding: .utf8)
+        let marker = try XCTUnwrap(readme.range(of: "It ends with this summary"), "the README's quickstart summary")
+        let after = readme[marker.upperBound...]
+        let open = try XCTUnwrap(after.range(of: "```\n"))
+        let close = try XCTUnwrap(after[open.upperBound...].range(of: "```"))
+        let shown = after[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init)
+        let printedLines = printed.split(separator: "\n").map(String.init)
+        let start = try XCTUnwrap(printedLines.firstIndex(of: shown[0]), "the summary's first line \(shown[0]) in \(printed)")
+        let tail = Array(printedLines[start...].prefix(shown.count))
+        XCTAssertEqual(tail.map(Self.form), shown.map(Self.form), "README.md's quickstart summary against what it prints")
+    }
+
+    /// A summary line with its numbers, sampler and layer names replaced.
+    static func form(_ line: String) -> String {
+        var text = line
+        for (pattern, replacement) in [("code2|fc1|fc2", "L"), ("[0-9]+(\\.[0-9]+)?", "#"),
+                                       ("(random|hardest) mining won", "S mining won"),
+                                       ("no clear winner[^;]*", "S mining won by # (# standard errors)")] {
+            text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return text
     }
 }
