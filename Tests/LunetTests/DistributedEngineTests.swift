@@ -89,6 +89,14 @@ final class DistributedEngineTests: XCTestCase {
         XCTAssertEqual(net.parameters.map(\.gradient.scalars), expected)
     }
 
+    func testOverlapIsTheDefaultAcrossMachinesOnly() {
+        XCTAssertTrue(Distributed.overlapsGradientAverage(["OMPI_COMM_WORLD_SIZE": "8", "OMPI_COMM_WORLD_LOCAL_SIZE": "2"]))
+        XCTAssertFalse(Distributed.overlapsGradientAverage(["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_LOCAL_SIZE": "2"]))
+        XCTAssertTrue(Distributed.overlapsGradientAverage(["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_LOCAL_SIZE": "2", "LUNET_OVERLAP": "1"]))
+        XCTAssertFalse(Distributed.overlapsGradientAverage(["OMPI_COMM_WORLD_SIZE": "8", "OMPI_COMM_WORLD_LOCAL_SIZE": "2", "LUNET_OVERLAP": "0"]))
+        XCTAssertTrue(Distributed.overlapsGradientAverage(["PMIX_RANK": "0"]), "a launcher that does not say: overlap")
+    }
+
     func testUnequalShardsWeighEachRankByItsShareOfTheBatch() throws {
         let communicator = MirrorCommunicator(other: 1)
         let parameters = try parameters([2])

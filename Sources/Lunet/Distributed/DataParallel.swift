@@ -27,6 +27,7 @@ public final class DataParallel {
         self.module = module
         self.communicator = communicator
         averager = GradientAverager(parameters: module.parameters, communicator: communicator)
+        averager.overlapsBackward = Distributed.overlapsGradientAverage()
         try averager.broadcastState(of: module)
     }
 
