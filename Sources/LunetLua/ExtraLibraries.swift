@@ -11,5 +11,6 @@ extension FunctionTable {
         TrainingBindings.module,
         TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,
         DistBindings.module,
+        PlotBindings.module,
     ]
 }

@@ -46,6 +46,8 @@ final class DeclarationWalkTests: LuaTestCase {
         "retrieval.mAP": "retrieval.mAP(codes, labels, OPTS)",
         "retrieval.precisionAt": "retrieval.precisionAt(codes, labels, 1, OPTS)",
         "retrieval.figure": "retrieval.figure(ds, found, '/nonexistent/x.png', OPTS)",
+        "plot.lines": "plot.lines('/nonexistent/x.png', {{y = {1, 2}}}, OPTS)",
+        "plot.history": "plot.history({epochs = {{epoch = 1, loss = 1}}}, '/nonexistent/x.png', OPTS)",
         "triplet.random": "triplet.random(OPTS)",
         "triplet.hardest": "triplet.hardest(OPTS)",
         "triplet.semihard": "triplet.semihard(OPTS)",

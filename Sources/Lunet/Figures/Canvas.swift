@@ -78,3 +78,20 @@ struct Canvas {
 
     var image: DecodedImage { DecodedImage(width: width, height: height, channels: 3, pixels: pixels) }
 }
+
+extension Canvas {
+    /// A line two pixels wide from `a` to `b` (Bresenham's, each point doubled below).
+    mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), _ color: RGB) {
+        let dx = abs(b.x - a.x), dy = -abs(b.y - a.y)
+        let sx = a.x < b.x ? 1 : -1, sy = a.y < b.y ? 1 : -1
+        var (x, y, error) = (a.x, a.y, dx + dy)
+        while true {
+            set(x, y, color)
+            set(x, y + 1, color)
+            if x == b.x && y == b.y { return }
+            let e2 = 2 * error
+            if e2 >= dy { error += dy; x += sx }
+            if e2 <= dx { error += dx; y += sy }
+        }
+    }
+}
