@@ -15,6 +15,7 @@ local options = lunet.arguments(arg, {
   positional = {{"path", "images_background.zip", "Omniglot's background set, a folder or the official zip"}},
   rounds = {3, "rounds per sampler"}, steps = {50, "steps per round"}, batch = {32, "triplets per step"},
   tasks = {250, "20-way one-shot tasks after each round"}, perclass = {20, "images per class"},
+  plot = {"custom_sampler.png", "the chart of accuracy per round, one line per sampler ('none': no chart)"},
 })
 local path, rounds, steps, batch = options.path, options.rounds, options.steps, options.batch
 local tasks, perclass = options.tasks, options.perclass
@@ -84,14 +85,23 @@ local samplers = {
 local header = ("\n%-14s"):format("sampler")
 for round = 1, rounds do header = header .. ("  round %-2d"):format(round) end
 print(header .. "  s/round")
+local curves = {}
 for _, entry in ipairs(samplers) do
   local net = network()
   local line, seconds = ("%-14s"):format(entry[1]), 0
+  local curve = {name = entry[1], y = {}, err = {}}
   triplet.fit(net, train, {sampler = entry[2], margin = margin, batch = batch, steps = steps, rounds = rounds,
     optimizer = optim.Adam(net, {lr = 1e-3}), seed = 1, verbose = 0,
     onRound = function(round, logs)
-      line = line .. ("  %8.3f"):format(oneshot.evaluate(net, test, {way = 20, tasks = tasks, seed = 1}).accuracy)
+      local r = oneshot.evaluate(net, test, {way = 20, tasks = tasks, seed = 1})
+      curve.y[round], curve.err[round] = r.accuracy, r.stderr
+      line = line .. ("  %8.3f"):format(r.accuracy)
       seconds = seconds + logs.mining + logs.training
     end})
   print(line .. ("  %7.1f"):format(seconds / rounds))
+  curves[#curves + 1] = curve
+end
+if options.plot ~= "none" then
+  plot.lines(options.plot, curves, {title = "20-way one-shot accuracy per round", xlabel = "round", ylabel = "accuracy"})
+  print("wrote " .. options.plot)
 end

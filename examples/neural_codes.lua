@@ -76,6 +76,7 @@ local seconds = 0
 for _, row in ipairs(history.epochs) do seconds = seconds + row.seconds end
 local epochSeconds = seconds / math.max(#history.epochs, 1)
 print(("stopped after %d epoch(s) (%s), %.1f s per epoch"):format(#history.epochs, history.stopReason, epochSeconds))
+plot.history(history, options.out .. "/training.png", {title = "loss, accuracy and top-5 per epoch, training and validation"})
 
 local metrics = {}
 for _, part in ipairs{{"train", trainSet}, {"validation", validation}, {"test", test}} do
@@ -124,4 +125,4 @@ local file = assert(io.open(options.out .. "/results.md.tmp", "w"))
 file:write(text)
 file:close()
 assert(os.rename(options.out .. "/results.md.tmp", options.out .. "/results.md"))
-print("figures and results.md written to " .. options.out)
+print("figures, training.png and results.md written to " .. options.out)

@@ -46,6 +46,8 @@ local history = train.fit(net, trainSet, {
   earlyStopping = {monitor = "val_loss", patience = 0, restoreBest = true},
 })
 print(("stopped after epoch %d (%s); best epoch %d"):format(history.stoppedEpoch, history.stopReason, history.best.epoch))
+local curvesPath = options.out .. "/training.png"
+plot.history(history, curvesPath, {title = "classifier: loss and accuracy per epoch"})
 
 local metrics = {}
 print("\n            loss   accuracy  top-2")
@@ -82,14 +84,22 @@ local function embedding()
     nn.Flatten(), nn.Linear(32 * 7 * 7, 32, {seed = 13}):named("embedding"), nn.L2Normalize(),
   }
 end
-local oneshot3 = {}
+local oneshot3, curves = {}, {}
 for _, sampler in ipairs{{"random", triplet.random()}, {"hardest", triplet.hardest()}} do
   local embed = embedding()
+  local curve = {name = sampler[1], y = {}, err = {}}
   print(("\ntriplet training with %s triplets"):format(sampler[1]))
   triplet.fit(embed, tripletTrain, {sampler = sampler[2], margin = 0.2, batch = 32, steps = options.steps,
-    rounds = options.rounds, seed = 1, optimizer = optim.Adam(embed, {lr = 1e-3})})
-  oneshot3[sampler[1]] = oneshot.evaluate(embed, ood, {way = 3, tasks = 500, seed = 1})
+    rounds = options.rounds, seed = 1, optimizer = optim.Adam(embed, {lr = 1e-3}),
+    onRound = function(round)  -- the same tasks after every round: the last round's is the result
+      oneshot3[sampler[1]] = oneshot.evaluate(embed, ood, {way = 3, tasks = 500, seed = 1})
+      curve.y[round], curve.err[round] = oneshot3[sampler[1]].accuracy, oneshot3[sampler[1]].stderr
+    end})
+  curves[#curves + 1] = curve
 end
+local oneshotPath = options.out .. "/oneshot.png"
+plot.lines(oneshotPath, curves, {title = "3-way one-shot accuracy on held-out classes, per round",
+  xlabel = "round", ylabel = "accuracy"})
 
 -- Summary ------------------------------------------------------------------------
 local lines = {
@@ -113,7 +123,8 @@ local verdict = math.abs(gap) < 2 * spread
 local summary = table.concat(lines, "\n")
 print("\n" .. summary)
 print(("\none-shot: %s; best retrieval layer: %s (mAP %.3f against chance %.3f)."):format(verdict, best, mAP[best], chance))
-print(("wrote %s, %s and %s/results.md in %.0f s"):format(modelPath, figurePath, options.out, sys.clock() - started))
+print(("wrote %s, %s, %s, %s and %s/results.md in %.0f s"):format(modelPath, figurePath, curvesPath, oneshotPath,
+  options.out, sys.clock() - started))
 -- Written beside and renamed, so results.md is whole or absent.
 local file = assert(io.open(options.out .. "/results.md.tmp", "w"))
 file:write("# lunet quickstart\n\n", summary, "\n\nOne-shot: ", verdict, ".\n")

@@ -16,6 +16,7 @@
 --   --runs PATH          all_runs.zip [next to the background zip]
 --   --perclass N         images per class (scaled-down runs) [all]
 --   --seed 1
+--   --plot triplet_oneshot.png   the chart of accuracy per round (none: no chart)
 --
 -- Swapping random for hard selection is one line: sampler = triplet.hardest().
 local models = require("lunet.models")
@@ -33,6 +34,7 @@ local o = lunet.arguments(arg, {
   runs = {"", "all_runs.zip (default: next to the background set)"},
   perclass = {0, "images per class for scaled-down runs (0: all)"},
   seed = {1, "seed of the networks, samplers and tasks"},
+  plot = {"triplet_oneshot.png", "the chart of accuracy per round, one line per sampler ('none': no chart)"},
 })
 if o.runs == "" then o.runs = o.path:gsub("[^/]*$", "") .. "all_runs.zip" end
 if o.perclass == 0 then o.perclass = nil end
@@ -82,14 +84,14 @@ print(("raw pixels on the official runs: %.3f"):format(pixels.accuracy))
 
 for name in o.samplers:gmatch("[^,]+") do
   local net = network()
-  local row = {name = name, accuracy = {}, seconds = {}}
+  local row = {name = name, accuracy = {}, stderr = {}, seconds = {}}
   print(("-- %s"):format(name))
   triplet.fit(net, train, {
     sampler = sampler(name), margin = o.margin, distance = "squared", batch = o.batch, steps = o.steps,
     rounds = o.rounds, optimizer = optim.Adam(net, {lr = o.lr}), seed = o.seed,
     onRound = function(round, logs)
       local r = oneshot.evaluate(net, test, oneshotOptions)
-      row.accuracy[round], row.seconds[round] = r.accuracy, logs.mining + logs.training
+      row.accuracy[round], row.stderr[round], row.seconds[round] = r.accuracy, r.stderr, logs.mining + logs.training
       print(("   %d-way one-shot on held-out alphabets: %.3f +- %.3f"):format(o.way, r.accuracy, r.stderr))
     end,
   })
@@ -109,4 +111,12 @@ for _, row in ipairs(rows) do
     total = total + (row.seconds[round] or 0)
   end
   print(line .. ("  %13.3f  %7.1f"):format(row.runs, total / math.max(#row.seconds, 1)))
+end
+
+if o.plot ~= "none" then
+  local series = {}
+  for _, row in ipairs(rows) do series[#series + 1] = {name = row.name, y = row.accuracy, err = row.stderr} end
+  plot.lines(o.plot, series, {title = ("%d-way one-shot accuracy on held-out alphabets%s"):format(o.way, o.within and ", within one" or ""),
+    xlabel = "round", ylabel = "accuracy"})
+  print("wrote " .. o.plot)
 end

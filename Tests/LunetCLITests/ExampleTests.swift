@@ -46,6 +46,11 @@ final class ExampleTests: XCTestCase {
             try checkReadmeShowsTheSummaryAsPrinted(text.replacingOccurrences(of: out, with: "quickstart_out"))
             let markdown = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
             XCTAssertTrue(markdown.hasPrefix("# lunet quickstart\n\n| | value |"), markdown)
+            for chart in ["training.png", "oneshot.png"] {
+                let png = try Data(contentsOf: URL(fileURLWithPath: out + "/" + chart))
+                XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], chart)
+                XCTAssertTrue(text.contains(out + "/" + chart), text)
+            }
             let figures = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("retrieval_") && $0.hasSuffix(".png") }
             XCTAssertEqual(figures.count, 1, "\(figures)")
             XCTAssertTrue(figures.allSatisfy { text.contains($0) }, text)

@@ -19,7 +19,7 @@ final class NeuralCodesExampleTests: XCTestCase {
             XCTAssertEqual(result.status, 0, result.stderr)
             XCTAssertTrue(result.stdout.contains("in-domain [Dataset: 40 images 3x64x64, 2 classes]: train 32, validation 4, test 4; "
                                                  + "out-of-domain [Dataset: 40 images 3x64x64, 2 classes]"), result.stdout)
-            for layer in ["code5", "fc6", "fc7"] {
+            for layer in ["code5", "fc6", "fc7", "training"] {  // the three layers' figures and the curves
                 let png = try Data(contentsOf: URL(fileURLWithPath: "\(out)/\(layer).png"))
                 XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], layer)
             }

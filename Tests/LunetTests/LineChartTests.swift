@@ -13,6 +13,8 @@ final class LineChartTests: XCTestCase {
         let ticks = ChartTicks(low: 0.37, high: 0.81)
         XCTAssertEqual(ticks.values.map(ticks.label), ["0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"])
         XCTAssertEqual(ChartTicks(low: 1, high: 10).label(4), "4")
+        XCTAssertEqual(ChartTicks(low: 1, high: 2, integral: true).values, [1, 2], "rounds: no tick at 1.2")
+        XCTAssertEqual(ChartTicks(low: 1, high: 1, integral: true).values, [0, 1, 2])
     }
 
     func chart() throws -> LineChart {

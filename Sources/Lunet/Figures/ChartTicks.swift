@@ -11,16 +11,18 @@ public struct ChartTicks: Equatable {
     /// The ticks from the first at or below the data's low end to the first at or above its high end.
     public let values: [Double]
 
-    public init(low: Double, high: Double, count: Int = 6) {
+    /// `integral`: the data are counts (epochs, rounds), so no step below 1.
+    public init(low: Double, high: Double, count: Int = 6, integral: Bool = false) {
         var (low, high) = (Swift.min(low, high), Swift.max(low, high))
         if high - low < 1e-12 * Swift.max(1, abs(high)) {  // one value: a unit around it
-            let pad = low == 0 ? 1 : abs(low) * 0.1
+            let pad = integral ? 1 : low == 0 ? 1 : abs(low) * 0.1
             (low, high) = (low - pad, high + pad)
         }
         let raw = (high - low) / Double(Swift.max(count - 1, 1))
         let power = pow(10, floor(log10(raw)))
         let fraction = raw / power
-        let step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power
+        var step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power
+        if integral { step = Swift.max(step, 1) }
         let first = floor(low / step + 1e-9), last = ceil(high / step - 1e-9)
         self.step = step
         // Rounded so 0.1 * 3 prints and compares as 0.3.

@@ -92,7 +92,7 @@ public struct LineChart {
         self.yLabel = yLabel
         self.width = width
         self.height = height
-        xTicks = ChartTicks(low: xLow, high: xHigh)
+        xTicks = ChartTicks(low: xLow, high: xHigh, integral: xs.allSatisfy { $0 == $0.rounded() })
         yTicks = ChartTicks(low: yLow, high: yHigh)
     }
 
