@@ -16,6 +16,7 @@
 --   --runs PATH          all_runs.zip [next to the background zip]
 --   --perclass N         images per class (scaled-down runs) [all]
 --   --seed 1
+--   --schedule none|cosine   Adam's rate by round (cosine: from --lr down to --lr/20)
 --   --plot triplet_oneshot.png   the chart of accuracy per round (none: no chart)
 --
 -- Swapping random for hard selection is one line: sampler = triplet.hardest().
@@ -34,6 +35,7 @@ local o = lunet.arguments(arg, {
   runs = {"", "all_runs.zip (default: next to the background set)"},
   perclass = {0, "images per class for scaled-down runs (0: all)"},
   seed = {1, "seed of the networks, samplers and tasks"},
+  schedule = {"none", "none, or cosine: Adam's rate follows half a cosine from --lr to --lr/20 over the rounds"},
   plot = {"triplet_oneshot.png", "the chart of accuracy per round, one line per sampler ('none': no chart)"},
 })
 if o.runs == "" then o.runs = o.path:gsub("[^/]*$", "") .. "all_runs.zip" end
@@ -77,6 +79,8 @@ local function sampler(name)
   error("unknown sampler '" .. name .. "'", 0)
 end
 
+if o.schedule ~= "none" and o.schedule ~= "cosine" then error("--schedule must be none or cosine", 0) end
+local schedule = o.schedule == "cosine" and {kind = "cosine", epochs = o.rounds, minimum = o.lr / 20} or nil
 local oneshotOptions = {way = o.way, tasks = o.tasks, seed = o.seed, within = o.within and "group" or nil}
 local rows = {}
 local pixels = oneshot.runs("pixels", runs)
@@ -88,7 +92,7 @@ for name in o.samplers:gmatch("[^,]+") do
   print(("-- %s"):format(name))
   triplet.fit(net, train, {
     sampler = sampler(name), margin = o.margin, distance = "squared", batch = o.batch, steps = o.steps,
-    rounds = o.rounds, optimizer = optim.Adam(net, {lr = o.lr}), seed = o.seed,
+    rounds = o.rounds, optimizer = optim.Adam(net, {lr = o.lr, schedule = schedule}), seed = o.seed,
     onRound = function(round, logs)
       local r = oneshot.evaluate(net, test, oneshotOptions)
       row.accuracy[round], row.stderr[round], row.seconds[round] = r.accuracy, r.stderr, logs.mining + logs.training
