@@ -103,19 +103,24 @@ final class RetrievalMetricTests: XCTestCase {
         }
     }
 
-    /// Finite codes can still give NaN scores, by overflow (3e38 * 3e38 - 3e38 * 3e38
-    /// is inf - inf): those rank last, after every number.
-    func testNaNScoresFromFiniteCodesRankLast() throws {
-        // Query 0 against item 1: NaN; against item 2: 6; against item 3: -6.
+    /// Finite codes can still overflow: 3e38 * 3e38 - 3e38 * 3e38 is inf - inf = NaN
+    /// with SSE kernels, +inf with FMA kernels (the second product stays exact).
+    /// Either way the ranking follows the score: NaN after every number, +inf first.
+    func testOverflowingScoresFromFiniteCodesRankByTheirValue() throws {
+        // Query 0 against item 1: NaN or +inf; against item 2: 6; against item 3: -6.
         let codes = try matrix([[3e38, 3e38], [3e38, -3e38], [2e-38, 0], [-2e-38, 0]])
         let labels = try Tensor<Int32>(shape: [4], scalars: [0, 0, 1, 1])
-        // Item 1 (relevant) ranks after items 2 and 3: AP = 1/3.
+        var overflowed = [Float.zero]
+        let rows = codes.scalars
+        BLAS.sgemm(transposeB: true, m: 1, n: 1, k: 2, a: rows, lda: 2, b: Array(rows[2..<4]), ldb: 2, c: &overflowed, ldc: 1)
+        XCTAssertTrue(overflowed[0].isNaN || overflowed[0] == .infinity, "\(overflowed[0])")
+        // Item 1 (relevant) ranks after items 2 and 3 when NaN (AP = 1/3), first when +inf (AP = 1).
         let ap = try AveragePrecision.perQuery(codes, labels: labels, queries: [0], metric: .dot)
-        XCTAssertEqual(ap[0], 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(ap[0], overflowed[0].isNaN ? 1.0 / 3.0 : 1, accuracy: 1e-12, "score \(overflowed[0])")
         var mAP = MeanAveragePrecision(metric: .dot)
         mAP.blockSize = 2
-        let rows = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<4), metric: .dot)
-        XCTAssertEqual(try mAP(codes, labels: labels), rows.reduce(0, +) / 4, accuracy: 1e-12)
+        let perQuery = try AveragePrecision.perQuery(codes, labels: labels, queries: Array(0..<4), metric: .dot)
+        XCTAssertEqual(try mAP(codes, labels: labels), perQuery.reduce(0, +) / 4, accuracy: 1e-12)
     }
 
     /// A code holding NaN used to score NaN against everything, so its
