@@ -136,18 +136,19 @@ public final class GradientAverager: @unchecked Sendable {
             if let index = parameterIndex[ObjectIdentifier(parameter)] { ready[index] = true }
         }
         while nextBucket < buckets.count, buckets[nextBucket].allSatisfy({ ready[$0] }) {
-            start(nextBucket)
+            queue.async(group: pending) { [nextBucket] in self.reduce(nextBucket) }
             nextBucket += 1
         }
     }
 
-    /// Reduces the buckets not started yet and waits for all of them.
+    /// Waits for the buckets under way, then reduces the rest here, in order
+    /// (one MPI call at a time, as the serialized thread level requires).
     public func finish() throws {
         guard active else { return }
         active = false
         let backwardEnd = Date()
-        for bucket in nextBucket..<buckets.count { start(bucket) }
         pending.wait()
+        for bucket in nextBucket..<buckets.count { reduce(bucket) }
         lastWaitSeconds = Date().timeIntervalSince(backwardEnd)
         lastSeconds = busySeconds
         if let failure { throw failure }
@@ -157,11 +158,6 @@ public final class GradientAverager: @unchecked Sendable {
     public func cancel() {
         active = false
         pending.wait()
-    }
-
-    private func start(_ bucket: Int) {
-        guard threaded else { return reduce(bucket) }
-        queue.async(group: pending) { self.reduce(bucket) }
     }
 
     private func reduce(_ index: Int) {

@@ -36,6 +36,8 @@ public struct LineChart {
     public let title: String, xLabel: String, yLabel: String
     public let width: Int, height: Int
     public let xTicks: ChartTicks, yTicks: ChartTicks
+    /// The plotting area: left and top edges, width and height, in pixels.
+    public let plotArea: (x: Int, y: Int, width: Int, height: Int)
 
     /// The chart's options, declared once: the binding parses by it, help lists it.
     public static let declaration = Declaration("LineChart", options: [
@@ -93,15 +95,12 @@ public struct LineChart {
         self.width = width
         self.height = height
         xTicks = ChartTicks(low: xLow, high: xHigh, integral: xs.allSatisfy { $0 == $0.rounded() })
-        yTicks = ChartTicks(low: yLow, high: yHigh)
-    }
-
-    /// The plotting area: left and top edges, width and height, in pixels.
-    public var plotArea: (x: Int, y: Int, width: Int, height: Int) {
-        let labelWidth = yTicks.values.map { yTicks.label($0).count }.max()! * BitmapFont.advance
-        let left = 12 + labelWidth, top = title.isEmpty && yLabel.isEmpty ? 12 : 30
-        let bottom = xLabel.isEmpty ? 26 : 40
-        return (left, top, width - left - 16, height - top - bottom)
+        let yTicks = ChartTicks(low: yLow, high: yHigh)
+        self.yTicks = yTicks
+        // Room on the left for the widest y tick label.
+        let left = 12 + yTicks.values.map { yTicks.label($0).count }.max()! * BitmapFont.advance
+        let top = title.isEmpty && yLabel.isEmpty ? 12 : 30, bottom = xLabel.isEmpty ? 26 : 40
+        plotArea = (left, top, width - left - 16, height - top - bottom)
     }
 
     /// The pixel of a data point.
@@ -172,13 +171,13 @@ public struct LineChart {
     /// Legend rows are `legendRowHeight` apart, top-right inside the plotting area.
     static let legendRowHeight = 12
     public var legendOrigin: (x: Int, y: Int) {
-        let area = plotArea
-        let longest = series.map(\.name.count).max() ?? 0
-        return (area.x + area.width - 8 - 16 - longest * BitmapFont.advance, area.y + 6)
+        (plotArea.x + plotArea.width - 8 - 16 - longestName * BitmapFont.advance, plotArea.y + 6)
     }
 
+    private var longestName: Int { series.map(\.name.count).max() ?? 0 }
+
     private func drawLegend(_ canvas: inout Canvas) {
-        let origin = legendOrigin, longest = series.map(\.name.count).max() ?? 0
+        let origin = legendOrigin, longest = longestName
         canvas.fill(x: origin.x - 4, y: origin.y - 4, width: 16 + longest * BitmapFont.advance + 8,
                     height: series.count * Self.legendRowHeight + 6, Self.background)
         for (index, s) in series.enumerated() {
