@@ -5,7 +5,7 @@ import Lunet
 /// `data.*`: loaders for the collections of the assignment, the cache, and
 /// datasets built from tensors.
 enum DataBindings {
-    static let module = LuaLibrary(.module("data"), doc: "Datasets: Tiny ImageNet, Omniglot, IDX/Fashion-MNIST, image folders, cached datasets.", functions: [
+    static let module = LuaLibrary(.module("data"), doc: "Datasets: Tiny ImageNet, Omniglot, IDX/Fashion-MNIST, image folders, cached datasets; augmentation.", functions: [
         LuaFunction("data.tinyimagenet", declaration: DataDeclarations.tinyImageNet, leading: ["path"]) { call in
             let split = try call.options(2, declaredBy: DataDeclarations.tinyImageNet).string("split")
             call.push(try TinyImageNet.load(try call.path(1), split: TinyImageNet.Split(rawValue: split)!))
@@ -53,6 +53,7 @@ enum DataBindings {
             call.push(try fromTensors(images, labels, classes: try options.list("classes")?.compactMap(\.stringValue)))
             return 1
         },
+        AugmentationBindings.constructor,
         LuaFunction("isDataset", "data.isDataset(x)", "True when x is a Dataset.") { call in
             call.push(call.boxedObject(at: 1) is DatasetBox)
             return 1

@@ -7,6 +7,7 @@ extension FunctionTable {
         OptimBindings.module, OptimBindings.methods,
         ModelFileBindings.models, ModelFileBindings.tensors,
         DataBindings.module, DatasetBindings.methods, DatasetBindings.classList, DatasetBindings.iterator,
+        AugmentationBindings.methods,
         RetrievalBindings.module,
         TrainingBindings.module,
         TripletBindings.module, TripletBindings.sampler, TripletBindings.oneshot, TripletContextBindings.context, TripletContextBindings.random,

@@ -48,6 +48,7 @@ enum TrainingBindings {
         fit.epochs = epochs
         fit.checkpoint = try options.optionalString("checkpoint")
         fit.csv = try options.optionalString("csv")
+        fit.augmentation = try options.object("augment", as: Augmentation.self)
         fit.distributed = try options.optionalBool("distributed")
         fit.reporter = try progressReporter(verbose: options.int("verbose"), unit: unit, rate: unit == "epoch" ? "img/s" : "triplets/s")
         if let onEpoch = options.function(epochCallback) {

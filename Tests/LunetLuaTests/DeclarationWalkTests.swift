@@ -37,6 +37,7 @@ final class DeclarationWalkTests: LuaTestCase {
         "data.imagefolder": "data.imagefolder('/nonexistent', OPTS)",
         "data.download": "data.download('omniglot', '/nonexistent', OPTS)",
         "data.dataset": "data.dataset(ds.images, labels, OPTS)",
+        "data.augment": "data.augment(OPTS)",
         "ds:batches": "ds:batches(2, OPTS)",
         "ds:splitClasses": "ds:splitClasses(OPTS)",
         "ds:shuffle": "ds:shuffle(OPTS)",

@@ -72,6 +72,7 @@ public struct ObjectKind: Sendable {
     public static let optimizer = ObjectKind(expected: "an optimizer") { $0 is Optimizer }
     public static let loss = ObjectKind(expected: "an nn criterion") { $0 is Loss }
     public static let sampler = ObjectKind(expected: "a triplet sampler") { $0 is TripletSampler }
+    public static let augmentation = ObjectKind(expected: "an augmentation") { $0 is Augmentation }
     public static let floatTensor = ObjectKind(expected: "a Float32 tensor") { $0 is Tensor<Float> }
     public static let intTensor = ObjectKind(expected: "an Int32 tensor") { $0 is Tensor<Int32> }
 }

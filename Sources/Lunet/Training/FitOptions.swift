@@ -6,6 +6,8 @@ public struct FitOptions {
     public var epochs = 1
     public var validation: Validation?
     public var earlyStopping: EarlyStopping?
+    /// Distorts every training batch (never validation's).
+    public var augmentation: Augmentation?
     /// Where the best model so far is written (atomically) whenever the monitored value improves.
     public var checkpoint: String?
     /// A CSV log with one row per epoch (`CSVLog`).

@@ -34,6 +34,8 @@ public final class Trainer {
     /// Set when training data-parallel over MPI ranks (docs/distributed.md).
     let parallel: DataParallel?
     var csv: CSVLog?
+    /// One seed a step for `options.augmentation`, the same on every rank.
+    private var augmentationSeeds: RandomGenerator?
     private var started = false
 
     public init(model: Module, optimizer: Optimizer, source: BatchSource, options: FitOptions) throws {
@@ -78,6 +80,12 @@ public final class Trainer {
     private func prepare() throws {
         try source.prepare(model: model, parallel: parallel)
         try options.validation?.prepare(model: model, trainingImageShape: source.imageShape, parallel: parallel)
+        if let augmentation = options.augmentation {
+            guard source.imageShape.count == 3 else {
+                throw LunetError("augment: \(subject: augmentation.subject) distorts images [channels, height, width], the training set's are \(formatShape(source.imageShape))")
+            }
+            augmentationSeeds = augmentation.makeBatchSeeds()
+        }
         guard let path = options.csv else { return }
         let columns = [source.unit] + options.loggedNames(source) + ["lr"]
         var failure: Error?
@@ -102,7 +110,8 @@ public final class Trainer {
             // Data-parallel, every rank stops at the same step when any was asked to.
             if try stops(Interruption.poll()) { return .interrupted }
             let drawing = Self.now()
-            guard let batch = try source.nextBatch() else { break }
+            guard var batch = try source.nextBatch() else { break }
+            batch.input = try augmented(batch.input, of: batch)
             if parallel == nil, Interruption.poll() { return .interrupted }  // after a long mining, before the step
             let stepping = Self.now()
             timing.batches += stepping - drawing
@@ -126,6 +135,15 @@ public final class Trainer {
         if let warning = record.warning { options.reporter.note("warning: \(warning)") }
         try csv?.write(index: epoch + 1, values: record.logs.map(\.value) + [record.learningRate])
         return try epochEnded(record)
+    }
+
+    /// The step's input distorted by `options.augmentation`, with the step's
+    /// seed; under MPI each rank distorts its own rows as their places in the
+    /// global batch say, so distortions do not depend on the number of ranks.
+    private func augmented(_ input: Tensor<Float>, of batch: TrainingBatch) throws -> Tensor<Float> {
+        guard let augmentation = options.augmentation, let seed = augmentationSeeds?.next() else { return input }
+        let rowsPerItem = input.shape[0] / Swift.max(batch.items, 1)
+        return try augmentation.apply(input, seed: seed, firstIndex: (batch.shard?.range.lowerBound ?? 0) * rowsPerItem)
     }
 
     /// The learning rate of `epoch`: the schedule's when the optimizer has
