@@ -17,6 +17,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("triplet", TripletBenchmark.run),
     ("dist", DistBenchmark.run),
     ("lua-layers", LuaLayersBenchmark.run),
+    ("augment", AugmentBenchmark.run),
 ]
 
 // `LunetBench dist-step q1|koch`: one rank's part of `dist`, started by it.

@@ -12,7 +12,7 @@ enum ImageWarp {
 
     /// `dst` is `src` moved by `map`: the output pixel at `p` is the input
     /// sampled bilinearly at `inverse(p)`. Whole-pixel shifts and flips copy
-    /// values exactly (the bilinear weights are then 0 and 1).
+    /// finite values exactly (the bilinear weights are then 0 and 1).
     static func warp(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, channels: Int, height: Int, width: Int,
                      inverse: AffineMap, border: Border) {
         let plane = height * width
@@ -24,12 +24,55 @@ enum ImageWarp {
             // Source coordinates of pixel (0, y), and their step along the row.
             var sx = inverse.b * Double(y) + inverse.tx
             var sy = inverse.d * Double(y) + inverse.ty
+            let row = dst + y * width
             for x in 0..<width {
-                sample(src, dst + y * width + x, channels: channels, height: height, width: width, at: (sx, sy), border: border)
+                // All four neighbours inside: the common case, without border checks. The
+                // coordinates are then non-negative, so truncation is floor (no libm call).
+                if sx >= 0, sy >= 0, sx < Double(width - 1), sy < Double(height - 1) {
+                    let x0 = Int(sx), y0 = Int(sy)
+                    let wx = Float(sx - Double(x0)), wy = Float(sy - Double(y0))
+                    let p = src + (y0 &* width &+ x0), out = row + x
+                    if channels == 1 {
+                        out.pointee = bilinear(p, width, wx, wy)
+                    } else {
+                        for k in 0..<channels { out[k &* plane] = bilinear(p + k &* plane, width, wx, wy) }
+                    }
+                } else {
+                    sample(src, row + x, channels: channels, height: height, width: width, at: (sx, sy), border: border)
+                }
                 sx += inverse.a
                 sy += inverse.c
             }
         }
+    }
+
+    /// The bilinear blend of `p[0]`, `p[1]`, `p[width]`, `p[width + 1]`; exact for weights 0.
+    @inline(__always)
+    private static func bilinear(_ p: UnsafePointer<Float>, _ width: Int, _ wx: Float, _ wy: Float) -> Float {
+        let top = p[0] + wx * (p[1] - p[0])
+        let bottom = p[width] + wx * (p[width &+ 1] - p[width])
+        return top + wy * (bottom - top)
+    }
+
+    /// The pixels `x` of `0..<count` whose coordinate `base + x * step` lies
+    /// in `[0, limit)`, computed as the warp computes it. Rounding to nearest
+    /// is monotone, so when both ends of a run are inside, every pixel between is.
+    static func interior(_ base: Double, _ step: Double, below limit: Double, count: Int) -> Range<Int> {
+        func inside(_ x: Int) -> Bool {
+            let s = base + Double(x) * step
+            return s >= 0 && s < limit
+        }
+        var (low, high) = (0, count)
+        if step != 0 {
+            let (p, q) = ((0 - base) / step, (limit - base) / step)
+            let (from, to) = (Swift.min(p, q), Swift.max(p, q))
+            guard from.isFinite, to.isFinite else { return 0..<0 }
+            low = Int(Swift.min(Swift.max(from.rounded(.down), 0), Double(count)))
+            high = Int(Swift.min(Swift.max(to.rounded(.up) + 1, 0), Double(count)))
+        }
+        while low < high, !inside(low) { low += 1 }
+        while high > low, !inside(high - 1) { high -= 1 }
+        return low..<high
     }
 
     /// Writes, for each channel, the bilinear sample of `src` at `point` to
@@ -52,9 +95,9 @@ enum ImageWarp {
             for k in 0..<channels { out[k * plane] = fill }
             return
         }
-        let fx = px.rounded(.down), fy = py.rounded(.down)
-        let x0 = Int(fx), y0 = Int(fy)
-        let wx = Float(px - fx), wy = Float(py - fy)
+        // floor, for coordinates in (-1, size)
+        let x0 = px < 0 ? -1 : Int(px), y0 = py < 0 ? -1 : Int(py)
+        let wx = Float(px - Double(x0)), wy = Float(py - Double(y0))
         let inX = (x0 >= 0, x0 + 1 < width), inY = (y0 >= 0, y0 + 1 < height)
         for k in 0..<channels {
             let p = src + k * plane
