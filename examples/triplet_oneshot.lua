@@ -17,6 +17,8 @@
 --   --perclass N         images per class (scaled-down runs) [all]
 --   --seed 1
 --   --schedule none|cosine   Adam's rate by round (cosine: from --lr down to --lr/20)
+--   --augment none|koch  koch: Koch et al.'s affine distortions of every training image (rotation 10 degrees,
+--                        shear 0.3, scale 0.8-1.2, translation 2 pixels, each with probability 0.5)
 --   --plot triplet_oneshot.png   the chart of accuracy per round (none: no chart)
 --
 -- Swapping random for hard selection is one line: sampler = triplet.hardest().
@@ -36,6 +38,7 @@ local o = lunet.arguments(arg, {
   perclass = {0, "images per class for scaled-down runs (0: all)"},
   seed = {1, "seed of the networks, samplers and tasks"},
   schedule = {"none", "none, or cosine: Adam's rate follows half a cosine from --lr to --lr/20 over the rounds"},
+  augment = {"none", "none, or koch: Koch et al.'s affine distortions of the training images"},
   plot = {"triplet_oneshot.png", "the chart of accuracy per round, one line per sampler ('none': no chart)"},
 })
 if o.runs == "" then o.runs = o.path:gsub("[^/]*$", "") .. "all_runs.zip" end
@@ -81,6 +84,11 @@ end
 
 if o.schedule ~= "none" and o.schedule ~= "cosine" then error("--schedule must be none or cosine", 0) end
 local schedule = o.schedule == "cosine" and {kind = "cosine", epochs = o.rounds, minimum = o.lr / 20} or nil
+if o.augment ~= "none" and o.augment ~= "koch" then error("--augment must be none or koch", 0) end
+local function augmentation()
+  if o.augment == "none" then return nil end
+  return data.augment{rotation = 10, shear = 0.3, scale = 0.2, translate = 2, p = 0.5, seed = o.seed}
+end
 local oneshotOptions = {way = o.way, tasks = o.tasks, seed = o.seed, within = o.within and "group" or nil}
 local rows = {}
 local pixels = oneshot.runs("pixels", runs)
@@ -92,7 +100,7 @@ for name in o.samplers:gmatch("[^,]+") do
   print(("-- %s"):format(name))
   triplet.fit(net, train, {
     sampler = sampler(name), margin = o.margin, distance = "squared", batch = o.batch, steps = o.steps,
-    rounds = o.rounds, optimizer = optim.Adam(net, {lr = o.lr, schedule = schedule}), seed = o.seed,
+    rounds = o.rounds, optimizer = optim.Adam(net, {lr = o.lr, schedule = schedule}), seed = o.seed, augment = augmentation(),
     onRound = function(round, logs)
       local r = oneshot.evaluate(net, test, oneshotOptions)
       row.accuracy[round], row.stderr[round], row.seconds[round] = r.accuracy, r.stderr, logs.mining + logs.training
