@@ -183,7 +183,8 @@ final class DistributedTests: XCTestCase {
 
     /// train.fit on 2 ranks gives the model and the logs of one process: 17
     /// images in batches of 8 (the last batch's single image leaves rank 2
-    /// without rows), 11 validation images shared 5 and 6.
+    /// without rows), 11 validation images shared 5 and 6; each rank
+    /// distorts its rows as their places in the whole batch say.
     static let fitScript = """
             local function set(n, seed)
               local labels = {}
@@ -193,7 +194,8 @@ final class DistributedTests: XCTestCase {
             local tr, va = set(17, 1), set(11, 2)
             local net = nn.Sequential{nn.Flatten(), nn.Linear(16, 6, {seed = 10 * dist.rank()}), nn.ReLU(), nn.Linear(6, 3, {seed = 3})}
             local h = train.fit(net, tr, {validation = va, batch = 8, epochs = 3, seed = 4, metrics = {"accuracy"}, verbose = 2,
-              optimizer = optim.SGD(net, {lr = 0.5, momentum = 0.5}), checkpoint = arg[1]})
+              optimizer = optim.SGD(net, {lr = 0.5, momentum = 0.5}), checkpoint = arg[1],
+              augment = data.augment{rotation = 20, translate = 1, flip = 0.5, seed = 5}})
             local p = {}
             for i, t in ipairs(net:parameters()) do p[i] = t:reshape({t:numel()}) end
             local flat = tensor.cat(p, 1)

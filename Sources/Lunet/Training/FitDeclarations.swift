@@ -8,7 +8,7 @@ extension Trainer {
         [
             OptionDeclaration("optimizer", .object(.optimizer), doc: "the optimizer (Adam, lr 0.001, by default)"),
             OptionDeclaration("seed", .seed, doc: "seeds the shuffles or the samplers' draws; none: a sampler's own seed when it has one, else the global generator"),
-            OptionDeclaration("augment", .object(.augmentation), doc: "distorts every training \(step)'s images (data.augment), with the augmentation's seed; validation sees them as they are"),
+            OptionDeclaration("augment", .object(.augmentation), doc: "distorts every training \(step)'s images (data.augment), with the augmentation's seed; validation, and a sampler choosing triplets, see the images as they are"),
             OptionDeclaration("earlyStopping", .table(EarlyStopping.declaration), doc: "Keras 3's early stopping on a logged value"),
             OptionDeclaration("checkpoint", .path, doc: "where the best model is written (atomically) at each improvement of the monitored value"),
             OptionDeclaration("csv", .path, doc: "a CSV log, one row per \(unit) (\(unit), every logged value, lr) written as it ends; a log with the same columns is continued, one with others refused"),
