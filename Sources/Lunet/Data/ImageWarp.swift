@@ -54,27 +54,6 @@ enum ImageWarp {
         return top + wy * (bottom - top)
     }
 
-    /// The pixels `x` of `0..<count` whose coordinate `base + x * step` lies
-    /// in `[0, limit)`, computed as the warp computes it. Rounding to nearest
-    /// is monotone, so when both ends of a run are inside, every pixel between is.
-    static func interior(_ base: Double, _ step: Double, below limit: Double, count: Int) -> Range<Int> {
-        func inside(_ x: Int) -> Bool {
-            let s = base + Double(x) * step
-            return s >= 0 && s < limit
-        }
-        var (low, high) = (0, count)
-        if step != 0 {
-            let (p, q) = ((0 - base) / step, (limit - base) / step)
-            let (from, to) = (Swift.min(p, q), Swift.max(p, q))
-            guard from.isFinite, to.isFinite else { return 0..<0 }
-            low = Int(Swift.min(Swift.max(from.rounded(.down), 0), Double(count)))
-            high = Int(Swift.min(Swift.max(to.rounded(.up) + 1, 0), Double(count)))
-        }
-        while low < high, !inside(low) { low += 1 }
-        while high > low, !inside(high - 1) { high -= 1 }
-        return low..<high
-    }
-
     /// Writes, for each channel, the bilinear sample of `src` at `point` to
     /// `out[channel * height * width]`. With `.edge` the point is clamped
     /// into the image, which is the bilinear sample of the edge-extended image.
