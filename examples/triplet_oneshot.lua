@@ -8,16 +8,17 @@
 -- Options (defaults in brackets):
 --   --model koch|small   koch: models.koch as in the assignment (Koch et al.'s network); small: the same design
 --                        on 35x35 inputs with fewer units, for a 2-core machine [koch]
---   --rounds 5  --steps 100  --batch 64  --margin 0.2  --lr 1e-3
+--   --rounds 10  --steps 100  --batch 64  --margin 0.2  --lr 1e-3
 --   --samplers random,hardest   any of random, hardest, semihard, batchhard,
 --                        with a refresh interval as hardest/10
 --   --heldout 2          alphabets held out for the one-shot test (the last ones)
---   --way 20  --tasks 250  --within  (tasks inside one alphabet)
+--   --way 20  --tasks 250  --across  (a task's classes from all held-out alphabets; by default
+--                        from one alphabet, the assignment's setting)
 --   --runs PATH          all_runs.zip [next to the background zip]
 --   --perclass N         images per class (scaled-down runs) [all]
 --   --seed 1
---   --schedule none|cosine   Adam's rate by round (cosine: from --lr down to --lr/20)
---   --augment none|koch  koch: Koch et al.'s affine distortions of every training image (rotation 10 degrees,
+--   --schedule cosine|none   Adam's rate by round (cosine: from --lr down to --lr/20)
+--   --augment koch|none  koch: Koch et al.'s affine distortions of every training image (rotation 10 degrees,
 --                        shear 0.3, scale 0.8-1.2, translation 2 pixels, each with probability 0.5)
 --   --plot triplet_oneshot.png   the chart of accuracy per round (none: no chart)
 --
@@ -28,17 +29,17 @@ local o = lunet.arguments(arg, {
   usage = "lunet examples/triplet_oneshot.lua [omniglot background folder or zip] [options]",
   positional = {{"path", "images_background.zip", "Omniglot's background set, a folder or the official zip"}},
   model = {"koch", "koch (Koch et al.'s network, as the assignment asks) or small (35x35 inputs, fewer units)"},
-  rounds = {5, "rounds per sampler"}, steps = {100, "steps per round"}, batch = {64, "triplets per step"},
+  rounds = {10, "rounds per sampler"}, steps = {100, "steps per round"}, batch = {64, "triplets per step"},
   margin = {0.2, "triplet margin (squared distances)"}, lr = {1e-3, "Adam's learning rate"},
   samplers = {"random,hardest", "any of random, hardest, semihard, batchhard, with a refresh interval as hardest/10"},
   heldout = {2, "alphabets held out for the one-shot test (the last ones)"},
   way = {20, "classes per one-shot task"}, tasks = {250, "one-shot tasks"},
-  within = {false, "draw a task's classes from one alphabet"},
+  across = {false, "draw a task's classes from all held-out alphabets (default: from one alphabet, as the assignment does)"},
   runs = {"", "all_runs.zip (default: next to the background set)"},
   perclass = {0, "images per class for scaled-down runs (0: all)"},
   seed = {1, "seed of the networks, samplers and tasks"},
-  schedule = {"none", "none, or cosine: Adam's rate follows half a cosine from --lr to --lr/20 over the rounds"},
-  augment = {"none", "none, or koch: Koch et al.'s affine distortions of the training images"},
+  schedule = {"cosine", "none, or cosine: Adam's rate follows half a cosine from --lr to --lr/20 over the rounds"},
+  augment = {"koch", "none, or koch: Koch et al.'s affine distortions of the training images"},
   plot = {"triplet_oneshot.png", "the chart of accuracy per round, one line per sampler ('none': no chart)"},
 })
 if o.runs == "" then o.runs = o.path:gsub("[^/]*$", "") .. "all_runs.zip" end
@@ -89,7 +90,7 @@ local function augmentation()
   if o.augment == "none" then return nil end
   return data.augment{rotation = 10, shear = 0.3, scale = 0.2, translate = 2, p = 0.5, seed = o.seed}
 end
-local oneshotOptions = {way = o.way, tasks = o.tasks, seed = o.seed, within = o.within and "group" or nil}
+local oneshotOptions = {way = o.way, tasks = o.tasks, seed = o.seed, within = not o.across and "group" or nil}
 local rows = {}
 local pixels = oneshot.runs("pixels", runs)
 print(("raw pixels on the official runs: %.3f"):format(pixels.accuracy))
@@ -128,7 +129,7 @@ end
 if o.plot ~= "none" then
   local series = {}
   for _, row in ipairs(rows) do series[#series + 1] = {name = row.name, y = row.accuracy, err = row.stderr} end
-  plot.lines(o.plot, series, {title = ("%d-way one-shot accuracy on held-out alphabets%s"):format(o.way, o.within and ", within one" or ""),
+  plot.lines(o.plot, series, {title = ("%d-way one-shot accuracy on held-out alphabets%s"):format(o.way, o.across and "" or ", within one"),
     xlabel = "round", ylabel = "accuracy"})
   print("wrote " .. o.plot)
 end
