@@ -32,13 +32,8 @@ enum AugmentationBindings {
     static func apply(_ call: LuaCall) throws -> Int32 {
         let augmentation = try augmentation(call)
         let images = try call.floatTensor(2)
-        guard images.shape.count == 3 || images.shape.count == 4 else {
-            throw LunetError("\(subject: augmentation.subject): expected images [N, C, H, W] or [C, H, W], got \(formatShape(images.shape))")
-        }
-        let batch = images.shape.count == 3 ? try images.reshaped([1] + images.shape) : images
         let seed = call.isNoneOrNil(3) ? nil : UInt64(bitPattern: Int64(try call.integer(3)))
-        let distorted = try seed.map { try augmentation.apply(batch, seed: $0) } ?? augmentation.apply(batch)
-        call.push(try distorted.reshaped(images.shape))
+        call.push(try seed.map { try augmentation.apply(images, seed: $0) } ?? augmentation.apply(images))
         return 1
     }
 

@@ -23,7 +23,7 @@ final class AugmentationBindingsTests: LuaTestCase {
 
     func testErrorsNameWhatWasExpected() throws {
         try run("aug = data.augment{rotation = 10, seed = 1}")
-        assertError("aug(tensor.zeros({4}))", "test:1: data.augment{rotation = 10, seed = 1}: expected images [N, C, H, W] or [C, H, W], got 4")
+        assertError("aug(tensor.zeros({4}))", "test:1: data.augment{rotation = 10, seed = 1}: expected images [batch, channels, height, width] or [channels, height, width], got 4")
         assertError("aug(tensor.zeros({1, 1, 4, 4}, {dtype = 'uint8'}))", "test:1: bad argument #2 to 'aug' (Float32 tensor expected, got UInt8 tensor)")
         assertError("data.augment{rotation = 'x'}", "test:1: option 'rotation' for data.augment: number expected, got 'x'")
         assertError("data.augment{probabilities = {flip = 1}}", "test:1: unknown option 'flip' for probabilities")

@@ -169,7 +169,7 @@ final class AugmentationTests: XCTestCase {
     func testErrors() throws {
         let augmentation = try Self.augmentation(["rotation": .double(5)])
         XCTAssertThrowsError(try augmentation.apply(try Tensor<Float>.zeros([4, 4]), seed: 1)) {
-            XCTAssertEqual("\($0)", "Augmentation(rotation: 5.0, seed: 1): expected images [batch, channels, height, width], got 4x4")
+            XCTAssertEqual("\($0)", "Augmentation(rotation: 5.0, seed: 1): expected images [batch, channels, height, width] or [channels, height, width], got 4x4")
         }
         XCTAssertThrowsError(try Self.augmentation(["scale": .double(1)]))
     }

@@ -120,16 +120,19 @@ public final class Augmentation {
         return Distortion(map: map, brightness: Float(colour.brightness), contrast: Float(colour.contrast))
     }
 
-    /// `images` `[N, C, H, W]` distorted: image `i` as `distortion(seed:
-    /// index: firstIndex + i)` says, in parallel over the images. `firstIndex`
-    /// places a slice in a larger batch (a rank's share under MPI).
+    /// `images` `[N, C, H, W]` (or one image `[C, H, W]`) distorted: image
+    /// `i` as `distortion(seed: index: firstIndex + i)` says, in parallel over
+    /// the images. `firstIndex` places a slice in a larger batch (a rank's
+    /// share under MPI).
     public func apply(_ images: Tensor<Float>, seed: UInt64, firstIndex: Int = 0) throws -> Tensor<Float> {
-        guard images.shape.count == 4 else {
-            throw LunetError("\(subject: subject): expected images [batch, channels, height, width], got \(formatShape(images.shape))")
+        guard images.shape.count == 3 || images.shape.count == 4 else {
+            throw LunetError("\(subject: subject): expected images [batch, channels, height, width] or [channels, height, width], got \(formatShape(images.shape))")
         }
-        let (n, channels, height, width) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+        let shape = images.shape.count == 3 ? [1] + images.shape : images.shape
+        let (n, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
         let size = channels * height * width
         guard changesImages, size > 0 else { return images }
+        let border = fill.map(ImageWarp.Border.constant) ?? .edge
         return try images.withUnsafeBufferPointer { src in
             try Tensor<Float>(unsafeUninitializedShape: images.shape) { dst in
                 let (from, to) = (SendablePointer(UnsafeMutablePointer(mutating: src.baseAddress!)), SendablePointer(dst.baseAddress!))
@@ -137,7 +140,6 @@ public final class Augmentation {
                     for i in range {
                         let distortion = self.distortion(seed: seed, index: firstIndex + i, height: height, width: width)
                         let out = to.pointer + i * size
-                        let border = self.fill.map(ImageWarp.Border.constant) ?? .edge
                         ImageWarp.warp(from.pointer + i * size, into: out, channels: channels, height: height, width: width,
                                        inverse: distortion.map.inverse ?? .identity, border: border)
                         ImageWarp.adjustColour(out, channels: channels, plane: height * width,
