@@ -127,6 +127,28 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
+    /// Planes split into blocks of tile rows (more tiles than a block), several planes
+    /// to a block with the last group short, and filter counts past one filter block
+    /// and not a multiple of it (9 x 10 filters; 3 x 5 x 9 pieces).
+    func testWinogradAcrossBlocks() throws {
+        let layers = [Case(channels: 2, outputs: 3, kernel: 3, padding: .same, batch: 1, height: 75, width: 70),
+                      Case(channels: 9, outputs: 10, kernel: 3, padding: .same, batch: 3, height: 6, width: 10),
+                      Case(channels: 3, outputs: 5, kernel: 7, padding: .valid, batch: 2, height: 11, width: 12)]
+        for c in layers {
+            let output = c.padding == .same ? (c.height, c.width) : (c.height - c.kernel + 1, c.width - c.kernel + 1)
+            let tiles = WinogradConvolution.Tiling(height: output.0, width: output.1, tile: 4)
+            for path in forms(kernel: c.kernel) {
+                for (what, error) in try errorsAgainstReference(c, path: path, seed: 31) {
+                    XCTAssertLessThan(error, 1e-4, "\(c.channels)->\(c.outputs) \(c.height)x\(c.width) \(path) \(what)")
+                }
+            }
+            if c.height == 75 {
+                let blocking = WinogradConvolution.Blocking(tiles)
+                XCTAssertLessThan(blocking.rowsPerBlock, tiles.high, "the plane takes several blocks")
+            }
+        }
+    }
+
     /// Channel counts and image sizes of the seed networks' layers (fewer outputs), each by the form chosen for it:
     /// Babenko conv3 and conv2, Koch conv2, conv3 and conv4.
     func testWinogradErrorOnReferenceLayerSizes() throws {

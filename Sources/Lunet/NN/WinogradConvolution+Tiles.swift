@@ -1,31 +1,47 @@
-/// The transforms between images and tiles. Each works on a block of whole
-/// rows of tiles of one image and channel at a time: the tiles are gathered
-/// into rows `[tile row, tile column, tile]` (one row per point of the tile,
-/// the tiles along it), so both passes of a 2-d transform are combinations of
-/// whole rows that the compiler vectorises, and the transformed rows are
-/// contiguous in the chunk's `[n², rows, tiles]` layout.
+/// The transforms between images and tiles. Each works on a block of tiles at
+/// a time: whole rows of tiles of one image and channel, or several whole
+/// planes when a plane has fewer tiles than a block (Q1's 16 x 16 layers: 16
+/// tiles). The tiles are gathered into rows `[plane, tile row, tile column]`
+/// (one row per point of the tile, the tiles along it), so both passes of a 2-d
+/// transform are combinations of whole rows that the compiler vectorises, and
+/// each plane's transformed rows are contiguous in the chunk's `[n², rows, tiles]` layout.
 extension WinogradConvolution {
-    /// Tiles per block, at least: an 8 x 8 tile's two scratch blocks fill 32 KB.
-    static let blockTiles = 64
+    /// Tiles per block, at most, but a whole tile row: an 8 x 8 tile's two scratch blocks fill 128 KB
+    /// (L2). Measured on the seed layers, 128 and 256 run alike and 10-30% faster than 64.
+    static let blockTiles = 256
 
-    /// How the tiles of one image split into blocks of whole tile rows.
+    /// How planes of tiles split into blocks: whole tile rows of one plane, or
+    /// whole planes. Short rows made the passes' per-row cost most of the work.
     struct Blocking {
         let tiles: Tiling
         /// Tile rows per block.
         let rowsPerBlock: Int
+        /// Whole planes per block, more than one when a plane has fewer tiles than a block.
+        let planesPerBlock: Int
         /// Tiles per block, the stride of the scratch rows.
-        var block: Int { rowsPerBlock * tiles.wide }
+        var block: Int { planesPerBlock * rowsPerBlock * tiles.wide }
 
         init(_ tiles: Tiling) {
             self.tiles = tiles
-            rowsPerBlock = Swift.max(1, WinogradConvolution.blockTiles / tiles.wide)
+            rowsPerBlock = Swift.max(1, Swift.min(tiles.high, WinogradConvolution.blockTiles / tiles.wide))
+            planesPerBlock = rowsPerBlock == tiles.high ? Swift.max(1, WinogradConvolution.blockTiles / tiles.perImage) : 1
         }
 
-        /// Runs `body(firstRow, rowCount)` for each block.
+        /// Runs `body(group, firstRow, rowCount)` for each block of `planes`: rows
+        /// `firstRow ..< firstRow + rowCount` of each plane in `group`, plane `p` from
+        /// `(p - group.lowerBound) * rowCount * tiles.wide` in the block.
         @inline(__always)
-        func forEach(_ body: (_ firstRow: Int, _ rowCount: Int) -> Void) {
-            for firstRow in Swift.stride(from: 0, to: tiles.high, by: rowsPerBlock) {
-                body(firstRow, Swift.min(rowsPerBlock, tiles.high - firstRow))
+        func forEach(_ planes: Range<Int>, _ body: (_ group: Range<Int>, _ firstRow: Int, _ rowCount: Int) -> Void) {
+            if planesPerBlock > 1 {
+                for first in Swift.stride(from: planes.lowerBound, to: planes.upperBound, by: planesPerBlock) {
+                    body(first..<Swift.min(first + planesPerBlock, planes.upperBound), 0, tiles.high)
+                }
+                return
+            }
+            for p in planes {
+                for firstRow in Swift.stride(from: 0, to: tiles.high, by: rowsPerBlock) {
+                    body(p..<p + 1, firstRow, Swift.min(rowsPerBlock, tiles.high - firstRow))
+                }
             }
         }
     }
@@ -45,33 +61,38 @@ extension WinogradConvolution {
         let r = r, pieces = pieces, blocking = Blocking(tiles)
         ParallelLoop.forEach(count * rows, grain: 4) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
-                for item in range {
+                transformPlanes(range, height: height, width: width, matrix: transform.bt, blocking: blocking,
+                                scratch: buffer.baseAddress!, step: rows * columns) { item in
                     let i = item / rows, row = item % rows
                     let piece = row / channels, c = row % channels
-                    transformPlane(x + (i * channels + c) * height * width, height: height, width: width,
-                                   top: piece / pieces * r - padTop, left: piece % pieces * r - padLeft,
-                                   matrix: transform.bt, blocking: blocking, scratch: buffer.baseAddress!,
-                                   into: v + row * columns + i * tiles.perImage, step: rows * columns)
+                    return (x + (i * channels + c) * height * width, piece / pieces * r - padTop,
+                            piece % pieces * r - padLeft, v + row * columns + i * tiles.perImage)
                 }
             }
         }
     }
 
-    /// The tiles of one plane: `out[ξ * step + tile] = (M d Mᵀ)[ξ]`, d the `size` x `size`
-    /// patch of each tile (tiles m apart, the first at (`top`, `left`), zero outside the plane)
-    /// and M `matrix` `[n, size]`.
-    private func transformPlane(_ plane: UnsafePointer<Float>, height: Int, width: Int, top: Int, left: Int,
-                                matrix: CoefficientMatrix, blocking: Blocking, scratch: UnsafeMutablePointer<Float>,
-                                into out: UnsafeMutablePointer<Float>, step: Int) {
+    /// The tiles of the planes `planes`, plane `p` given by `plane(p)` as its values `[height, width]`,
+    /// the place of its first tile and its output: `out[ξ * step + tile] = (M d Mᵀ)[ξ]`, d the
+    /// `size` x `size` patch of each tile (tiles m apart, the first at (`top`, `left`), zero
+    /// outside the plane) and M `matrix` `[n, size]`.
+    private func transformPlanes(
+        _ planes: Range<Int>, height: Int, width: Int, matrix: CoefficientMatrix, blocking: Blocking,
+        scratch: UnsafeMutablePointer<Float>, step: Int,
+        plane: (Int) -> (UnsafePointer<Float>, top: Int, left: Int, out: UnsafeMutablePointer<Float>)
+    ) {
         let n = matrix.rows, size = matrix.columns, m = m, tiles = blocking.tiles, block = blocking.block
         let raw = scratch, mixed = raw + n * n * block, lines = mixed + n * n * block
-        blocking.forEach { firstRow, rowCount in
-            let length = rowCount * tiles.wide
+        blocking.forEach(planes) { group, firstRow, rowCount in
+            let planeLength = rowCount * tiles.wide, length = group.count * planeLength
             // raw[a, b, t]: the tile's input at (a, b), a and b < size; mixed[k, b, t], k < n.
-            for tileRow in 0..<rowCount {
-                Self.gatherTileRow(plane, height: height, width: width, top: (firstRow + tileRow) * m + top,
-                                   left: left, size: size, step: m, wide: tiles.wide, lines: lines,
-                                   into: raw + tileRow * tiles.wide, block: block)
+            for p in group {
+                let (source, top, left, _) = plane(p), base = raw + (p - group.lowerBound) * planeLength
+                for tileRow in 0..<rowCount {
+                    Self.gatherTileRow(source, height: height, width: width, top: (firstRow + tileRow) * m + top,
+                                       left: left, size: size, step: m, wide: tiles.wide, lines: lines,
+                                       into: base + tileRow * tiles.wide, block: block)
+                }
             }
             for b in 0..<size {
                 matrix.apply(raw + b * block, inputStride: size * block, into: mixed + b * block,
@@ -81,7 +102,10 @@ extension WinogradConvolution {
                 matrix.apply(mixed + k * size * block, inputStride: block, into: raw + k * n * block,
                              outputStride: block, count: length)
             }
-            Self.copyRows(raw, count: n * n, length: length, block: block, into: out + firstRow * tiles.wide, stride: step)
+            for p in group {
+                Self.copyRows(raw + (p - group.lowerBound) * planeLength, count: n * n, length: planeLength, block: block,
+                              into: plane(p).out + firstRow * tiles.wide, stride: step)
+            }
         }
     }
 
@@ -136,11 +160,10 @@ extension WinogradConvolution {
         let columns = count * tiles.perImage, blocking = Blocking(tiles)
         ParallelLoop.forEach(count * channels, grain: 4) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
-                for item in range {
+                transformPlanes(range, height: height, width: width, matrix: transform.a, blocking: blocking,
+                                scratch: buffer.baseAddress!, step: channels * columns) { item in
                     let i = item / channels, o = item % channels
-                    transformPlane(dy + item * height * width, height: height, width: width, top: 0, left: 0,
-                                   matrix: transform.a, blocking: blocking, scratch: buffer.baseAddress!,
-                                   into: d + o * columns + i * tiles.perImage, step: channels * columns)
+                    return (dy + item * height * width, 0, 0, d + o * columns + i * tiles.perImage)
                 }
             }
         }
@@ -157,28 +180,31 @@ extension WinogradConvolution {
         ParallelLoop.forEach(count * channels, grain: 4) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
                 let raw = buffer.baseAddress!, mixed = raw + n * n * block, lines = mixed + n * n * block
-                for item in range {
-                    let i = item / channels, c = item % channels
-                    let plane = dx + item * height * width
-                    plane.update(repeating: 0, count: height * width)
-                    for piece in 0..<pieceCount {
-                        let top = piece / pieces * r - padTop, left = piece % pieces * r - padLeft
-                        let source = dv + (piece * channels + c) * columns + i * tiles.perImage
-                        blocking.forEach { firstRow, rowCount in
-                            let length = rowCount * tiles.wide
-                            Self.copyRows(source + firstRow * tiles.wide, stride: step, count: n * n, length: length,
-                                          into: raw, block: block)
-                            for column in 0..<n {
-                                b.apply(raw + column * block, inputStride: n * block, into: mixed + column * block,
-                                        outputStride: n * block, count: length)
-                            }
-                            for row in 0..<n {
-                                b.apply(mixed + row * n * block, inputStride: block, into: raw + row * n * block,
-                                        outputStride: block, count: length)
-                            }
+                (dx + range.lowerBound * height * width).update(repeating: 0, count: range.count * height * width)
+                // Plane by plane, the pieces in order: the sums do not depend on the blocking.
+                for piece in 0..<pieceCount {
+                    let top = piece / pieces * r - padTop, left = piece % pieces * r - padLeft
+                    blocking.forEach(range) { group, firstRow, rowCount in
+                        let planeLength = rowCount * tiles.wide, length = group.count * planeLength
+                        for item in group {
+                            let i = item / channels, c = item % channels
+                            Self.copyRows(dv + (piece * channels + c) * columns + i * tiles.perImage + firstRow * tiles.wide,
+                                          stride: step, count: n * n, length: planeLength,
+                                          into: raw + (item - group.lowerBound) * planeLength, block: block)
+                        }
+                        for column in 0..<n {
+                            b.apply(raw + column * block, inputStride: n * block, into: mixed + column * block,
+                                    outputStride: n * block, count: length)
+                        }
+                        for row in 0..<n {
+                            b.apply(mixed + row * n * block, inputStride: block, into: raw + row * n * block,
+                                    outputStride: block, count: length)
+                        }
+                        for item in group {
+                            let base = raw + (item - group.lowerBound) * planeLength
                             for tileRow in 0..<rowCount {
-                                Self.addTileRow(raw + tileRow * tiles.wide, block: block, size: n, step: m, wide: tiles.wide,
-                                                lines: lines, into: plane, height: height, width: width,
+                                Self.addTileRow(base + tileRow * tiles.wide, block: block, size: n, step: m, wide: tiles.wide,
+                                                lines: lines, into: dx + item * height * width, height: height, width: width,
                                                 top: (firstRow + tileRow) * m + top, left: left)
                             }
                         }
@@ -212,28 +238,6 @@ extension WinogradConvolution {
         }
     }
 
-    /// `u[ξ, o, piece * inputs + c] = (G f Gᵀ)[ξ]`, f the piece of kernel `[outputs, inputs, k, k]`, zero past k.
-    func transformFilter(_ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, into u: UnsafeMutablePointer<Float>) {
-        let rows = pieceCount * inputs, step = outputs * rows
-        let k = kernel, r = r, pieces = pieces, transform = transform
-        ParallelLoop.forEach(outputs * rows, grain: 64) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: r * r + transform.tileSize * r) { buffer in
-                let piece = buffer.baseAddress!, scratch = piece + r * r
-                for item in range {
-                    let o = item / rows, row = item % rows
-                    let top = row / inputs / pieces * r, left = row / inputs % pieces * r
-                    let source = weight + (o * inputs + row % inputs) * k * k
-                    for i in 0..<r {
-                        for j in 0..<r {
-                            piece[i * r + j] = top + i < k && left + j < k ? source[(top + i) * k + left + j] : 0
-                        }
-                    }
-                    transform.transformFilter(piece, rowStride: r, scratch: scratch, into: u + o * rows + row, outStride: step)
-                }
-            }
-        }
-    }
-
     /// `y[i, o] = Aᵀ M A + bias[o]` per tile, clipped to the output; `product` is
     /// `[n², channels, count * tiles]`, `y` `[count, channels, height, width]`.
     func transformOutput(_ product: UnsafePointer<Float>, count: Int, channels: Int, height: Int, width: Int,
@@ -244,56 +248,38 @@ extension WinogradConvolution {
         ParallelLoop.forEach(count * channels, grain: 4) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize(blocking)) { buffer in
                 let tile = buffer.baseAddress!, mixed = tile + n * n * block
-                for item in range {
-                    let i = item / channels, o = item % channels
-                    let plane = y + item * height * width
-                    let source = product + o * columns + i * tiles.perImage
-                    let b = bias?[o] ?? 0
-                    blocking.forEach { firstRow, rowCount in
-                        let first = firstRow * tiles.wide, length = rowCount * tiles.wide
-                        // tile[k, l, t] the products; mixed[u, l, t], u < m; then tile[u, w, t].
-                        Self.copyRows(source + first, stride: step, count: n * n, length: length, into: tile, block: block)
-                        for l in 0..<n {
-                            at.apply(tile + l * block, inputStride: n * block, into: mixed + l * block,
-                                     outputStride: n * block, count: length)
-                        }
-                        for u in 0..<m {
-                            at.apply(mixed + u * n * block, inputStride: block, into: tile + u * m * block,
-                                     outputStride: block, count: length)
-                        }
+                blocking.forEach(range) { group, firstRow, rowCount in
+                    let planeLength = rowCount * tiles.wide, length = group.count * planeLength
+                    // tile[k, l, t] the products; mixed[u, l, t], u < m; then tile[u, w, t].
+                    for item in group {
+                        let i = item / channels, o = item % channels
+                        Self.copyRows(product + o * columns + i * tiles.perImage + firstRow * tiles.wide, stride: step,
+                                      count: n * n, length: planeLength, into: tile + (item - group.lowerBound) * planeLength,
+                                      block: block)
+                    }
+                    for l in 0..<n {
+                        at.apply(tile + l * block, inputStride: n * block, into: mixed + l * block,
+                                 outputStride: n * block, count: length)
+                    }
+                    for u in 0..<m {
+                        at.apply(mixed + u * n * block, inputStride: block, into: tile + u * m * block,
+                                 outputStride: block, count: length)
+                    }
+                    for item in group {
+                        let plane = y + item * height * width, b = bias?[item % channels] ?? 0
+                        let base = tile + (item - group.lowerBound) * planeLength
                         for tileRow in 0..<rowCount {
                             let ty = firstRow + tileRow
                             for u in 0..<Swift.min(m, height - ty * m) {
                                 let target = plane + (ty * m + u) * width
                                 for w in 0..<m {
-                                    let values = tile + (u * m + w) * block + tileRow * tiles.wide
+                                    let values = base + (u * m + w) * block + tileRow * tiles.wide
                                     // Columns w, w + m, ... of this output row; the last tile may stop short.
                                     let inside = (width - w + m - 1) / m
                                     for tx in 0..<Swift.min(tiles.wide, inside) { target[tx &* m &+ w] = values[tx] + b }
                                 }
                             }
                         }
-                    }
-                }
-            }
-        }
-    }
-
-    /// `dw[o, c, a r + i, b r + j] += (Aᵀ S A)[i, j]` with the dual transform, S the
-    /// summed products `[n², outputs, pieces * inputs]`; cells past k are dropped.
-    func foldWeightGradient(_ sums: UnsafePointer<Float>, outputs: Int, inputs: Int, into dw: UnsafeMutablePointer<Float>) {
-        let rows = pieceCount * inputs, step = outputs * rows
-        let k = kernel, r = r, pieces = pieces, dual = dual
-        ParallelLoop.forEach(outputs * rows, grain: 64) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: r * r + r * dual.tileSize) { buffer in
-                let tile = buffer.baseAddress!, scratch = tile + r * r
-                for item in range {
-                    let o = item / rows, row = item % rows
-                    let top = row / inputs / pieces * r, left = row / inputs % pieces * r
-                    dual.transformOutput(sums + item, stride: step, scratch: scratch, into: tile)
-                    let target = dw + (o * inputs + row % inputs) * k * k
-                    for i in 0..<Swift.min(r, k - top) {
-                        for j in 0..<Swift.min(r, k - left) { target[(top + i) * k + left + j] += tile[i * r + j] }
                     }
                 }
             }

@@ -72,26 +72,30 @@ struct WinogradTransform: Equatable {
     /// Values of a transformed 2-d tile, n².
     var tileArea: Int { tileSize * tileSize }
 
-    /// `G f Gᵀ` of one r x r filter `f` (rows `rowStride` apart) into n² values `outStride` apart.
-    /// `scratch` holds n x r floats.
-    func transformFilter(_ f: UnsafePointer<Float>, rowStride: Int, scratch: UnsafeMutablePointer<Float>,
-                         into out: UnsafeMutablePointer<Float>, outStride: Int) {
-        let r = filterSize
-        g.apply(f, inputStride: rowStride, into: scratch, outputStride: r, count: r)
-        for row in 0..<tileSize {
-            g.apply(scratch + row * r, inputStride: 1, into: out + row * tileSize * outStride, outputStride: outStride, count: 1)
+    /// `G f Gᵀ` of `count` r x r filters side by side, `f[(i r + j) * count + t]`,
+    /// into `out[ξ * count + t]` (n² rows of `count`); `scratch` holds n r `count` floats.
+    func transformFilters(_ f: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>,
+                          into out: UnsafeMutablePointer<Float>) {
+        let r = filterSize, n = tileSize
+        for j in 0..<r {
+            g.apply(f + j * count, inputStride: r * count, into: scratch + j * count, outputStride: r * count, count: count)
+        }
+        for k in 0..<n {
+            g.apply(scratch + k * r * count, inputStride: count, into: out + k * n * count, outputStride: count, count: count)
         }
     }
 
-    /// `Aᵀ M A` of n² values `stride` apart into an m x m tile (row-major);
-    /// `scratch` holds m x n floats.
-    func transformOutput(_ values: UnsafePointer<Float>, stride: Int, scratch: UnsafeMutablePointer<Float>,
-                         into out: UnsafeMutablePointer<Float>) {
+    /// `Aᵀ M A` of `count` tiles side by side, `values[ξ * count + t]`, into
+    /// `out[(i m + j) * count + t]` (m² rows of `count`); `scratch` holds m n `count` floats.
+    func transformOutputs(_ values: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>,
+                          into out: UnsafeMutablePointer<Float>) {
         let n = tileSize, m = outputSize
-        for column in 0..<n {
-            at.apply(values + column * stride, inputStride: n * stride, into: scratch + column, outputStride: n, count: 1)
+        for l in 0..<n {
+            at.apply(values + l * count, inputStride: n * count, into: scratch + l * count, outputStride: n * count, count: count)
         }
-        for row in 0..<m { at.apply(scratch + row * n, inputStride: 1, into: out + row * m, outputStride: 1, count: 1) }
+        for u in 0..<m {
+            at.apply(scratch + u * n * count, inputStride: count, into: out + u * m * count, outputStride: count, count: count)
+        }
     }
 }
 
