@@ -3,13 +3,14 @@ import XCTest
 
 /// One NaN or Inf marks exactly the values that depend on it, on every
 /// convolution path: a user tracing a NaN back finds where it came from.
-/// Layers of 3 input channels run im2col, of 8 Winograd F(4x4, 3x3).
+/// Layers of 3 input channels run the row unfold, of 8 Winograd F(4x4, 3x3),
+/// which sends non-finite data through im2col.
 final class ConvolutionNonFiniteTests: XCTestCase {
     /// `[1, channels, 12, 12]` through a 3x3 valid convolution to 4 channels, `[1, 4, 10, 10]`.
     func layer(channels: Int) throws -> Conv2d {
         let conv = try Conv2d(channels, 4, kernel: Size2D(square: 3), seed: 3)
         let algorithm = conv.algorithm(for: try conv.geometry(for: [1, channels, 12, 12]))
-        XCTAssertTrue(channels >= 8 ? algorithm is WinogradConvolution : algorithm is Im2colConvolution, "\(algorithm)")
+        XCTAssertTrue(channels >= 8 ? algorithm is WinogradConvolution : algorithm is RowUnfoldConvolution, "\(algorithm)")
         return conv
     }
 

@@ -26,7 +26,7 @@ final class SequentialTests: XCTestCase {
 
     /// A training step's backward (`accumulateParameterGradients`) skips the first
     /// layer's input gradient and adds exactly the parameter gradients `backward` adds:
-    /// a network starting with a convolution (im2col and Winograd) and one starting with a linear layer.
+    /// a network starting with a convolution (im2col, row unfold and Winograd) and one starting with a linear layer.
     func testParameterGradientsWithoutTheInputGradient() throws {
         func convolutionNet(_ algorithm: any ConvolutionAlgorithm) throws -> Sequential {
             let conv = try Conv2d(8, 4, kernel: Size2D(square: 3), padding: .same, seed: 1)
@@ -36,6 +36,7 @@ final class SequentialTests: XCTestCase {
         let winograd = WinogradConvolution(kernel: 3, tileSize: 6, filterSize: 3)
         let cases: [(String, () throws -> Sequential, [Int])] = [
             ("im2col", { try convolutionNet(Im2colConvolution()) }, [2, 8, 5, 6]),
+            ("row unfold", { try convolutionNet(RowUnfoldConvolution()) }, [2, 8, 5, 6]),
             ("winograd", { try convolutionNet(winograd) }, [2, 8, 5, 6]),
         ]
         func check(_ name: String, _ make: () throws -> Sequential, _ shape: [Int]) throws -> Sequential {

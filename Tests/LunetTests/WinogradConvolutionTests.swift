@@ -8,6 +8,7 @@ final class WinogradConvolutionTests: XCTestCase {
     struct Case {
         let channels: Int, outputs: Int, kernel: Int, padding: Padding
         let batch: Int, height: Int, width: Int
+        var stride = 1
     }
 
     /// Odd and even sizes, same and valid padding, every kernel the pieces handle.
@@ -91,25 +92,45 @@ final class WinogradConvolutionTests: XCTestCase {
         XCTAssertEqual(try algorithm(128, 4, size: 21, padding: .valid), "Winograd F(5x5, 4x4)", "Koch conv3")
         XCTAssertEqual(try algorithm(128, 4, size: 9, padding: .valid), "Winograd F(3x3, 4x4)", "Koch conv4: 6x6 out")
         XCTAssertEqual(try algorithm(64, 3, size: 60), "Winograd F(6x6, 3x3)")
-        XCTAssertEqual(try algorithm(3, 4, size: 64), "im2col + sgemm", "3 channels: products too thin")
-        XCTAssertEqual(try algorithm(1, 10, size: 105), "im2col + sgemm")
+        XCTAssertEqual(try algorithm(3, 4, size: 64), "row unfold + sgemm", "Q1 conv1, 3 channels: Winograd's products too thin")
+        XCTAssertEqual(try algorithm(1, 10, size: 105), "row unfold + sgemm", "Koch conv1")
+        XCTAssertEqual(try algorithm(7, 3, size: 32, stride: 2), "row unfold + sgemm")
+        XCTAssertEqual(try algorithm(8, 3, size: 32, stride: 2), "im2col + sgemm")
         XCTAssertEqual(try algorithm(96, 3, size: 32, stride: 2), "im2col + sgemm")
         XCTAssertEqual(try Conv2d(96, 8, kernel: Size2D(3, 5)).algorithm(forInputShape: [1, 96, 9, 9]), "im2col + sgemm")
         let summary = try Sequential([try Conv2d(3, 16, kernel: Size2D(square: 3)), try Conv2d(16, 4, kernel: Size2D(square: 3))])
             .summary(inputShape: [3, 8, 8])
-        XCTAssertTrue(summary.contains("1: Conv2d(3 -> 16, 3x3) [im2col + sgemm]"), summary)
+        XCTAssertTrue(summary.contains("1: Conv2d(3 -> 16, 3x3) [row unfold + sgemm]"), summary)
         XCTAssertTrue(summary.contains("2: Conv2d(16 -> 4, 3x3) [Winograd F(4x4, 3x3)]"), summary)
     }
 
     /// im2col and every Winograd form on every case: worst error relative to the largest reference value.
     func testEveryPathAgainstFloat64Reference() throws {
         for (index, c) in cases.enumerated() {
-            let algorithms: [any ConvolutionAlgorithm] = [Im2colConvolution()] + forms(kernel: c.kernel)
+            let algorithms: [any ConvolutionAlgorithm] = [Im2colConvolution(), RowUnfoldConvolution()] + forms(kernel: c.kernel)
             for path in algorithms {
                 let errors = try errorsAgainstReference(c, path: path, seed: UInt64(index))
                 let label = "case \(index) (\(c.kernel)x\(c.kernel), \(c.padding.text)) \(path)"
                 for (what, error) in errors {
-                    XCTAssertLessThan(error, path is Im2colConvolution ? 1e-5 : 1e-4, "\(label) \(what)")
+                    XCTAssertLessThan(error, path is WinogradConvolution ? 1e-4 : 1e-5, "\(label) \(what)")
+                }
+            }
+        }
+    }
+
+    /// The paths that take any stride, on strides of 2 and 3, batches past the row
+    /// unfold's 8 groups, and outputs of several blocks of rows in its weight gradient
+    /// (100 wide: 7 rows a block, 20 rows).
+    func testStridedAndLongPathsAgainstFloat64Reference() throws {
+        let strided = [Case(channels: 2, outputs: 3, kernel: 3, padding: .same, batch: 3, height: 9, width: 8, stride: 2),
+                       Case(channels: 1, outputs: 4, kernel: 4, padding: .valid, batch: 11, height: 11, width: 10, stride: 3),
+                       Case(channels: 3, outputs: 2, kernel: 5, padding: .same, batch: 2, height: 12, width: 13, stride: 2),
+                       Case(channels: 1, outputs: 3, kernel: 3, padding: .valid, batch: 2, height: 22, width: 102),
+                       Case(channels: 2, outputs: 2, kernel: 1, padding: .valid, batch: 9, height: 5, width: 6)]
+        for (index, c) in strided.enumerated() {
+            for path: any ConvolutionAlgorithm in [Im2colConvolution(), RowUnfoldConvolution()] {
+                for (what, error) in try errorsAgainstReference(c, path: path, seed: 40 + UInt64(index)) {
+                    XCTAssertLessThan(error, 1e-5, "case \(index) (\(c.kernel)x\(c.kernel), stride \(c.stride)) \(path) \(what)")
                 }
             }
         }
@@ -181,7 +202,8 @@ final class WinogradConvolutionTests: XCTestCase {
 
     /// Worst |lunet - float64| / max |float64| of output, input, weight and bias gradients.
     func errorsAgainstReference(_ c: Case, path: any ConvolutionAlgorithm, seed: UInt64) throws -> [(String, Double)] {
-        let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), padding: c.padding, seed: seed)
+        let conv = try Conv2d(c.channels, c.outputs, kernel: Size2D(square: c.kernel), stride: Size2D(square: c.stride),
+                              padding: c.padding, seed: seed)
         conv.forcedAlgorithm = path
         conv.bias!.value = try Tensor<Float>.randn([c.outputs], seed: seed + 1)
         let x = try Tensor<Float>.randn([c.batch, c.channels, c.height, c.width], seed: seed + 2)
@@ -222,10 +244,10 @@ struct DirectConvolution {
                         let out = ((i * outputs + o) * g.outputHeight + oy) * g.outputWidth + ox
                         for c in 0..<g.channels {
                             for ki in 0..<kh {
-                                let y = oy - g.padTop + ki
+                                let y = oy * g.stride.height - g.padTop + ki
                                 guard y >= 0, y < g.height else { continue }
                                 for kj in 0..<kw {
-                                    let xx = ox - g.padLeft + kj
+                                    let xx = ox * g.stride.width - g.padLeft + kj
                                     guard xx >= 0, xx < g.width else { continue }
                                     body(out, ((i * g.channels + c) * g.height + y) * g.width + xx, ((o * g.channels + c) * kh + ki) * kw + kj)
                                 }

@@ -179,11 +179,10 @@ struct WinogradConvolution: ConvolutionAlgorithm, Equatable {
     /// product a single-threaded sgemm: the products are small, and OpenBLAS's own
     /// threads would spin for the cores between them while the transforms run.
     func forEachTilePosition(_ product: (Int) -> Void) {
-        let threads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(threads) }
-        ParallelLoop.forEach(tileArea) { range in
-            for xi in range { product(xi) }
+        BLAS.singleThreaded {
+            ParallelLoop.forEach(tileArea) { range in
+                for xi in range { product(xi) }
+            }
         }
     }
 

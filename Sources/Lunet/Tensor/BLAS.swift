@@ -23,6 +23,15 @@ public enum BLAS {
 
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 
+    /// Runs `body` with OpenBLAS on one thread, for loops that run small products
+    /// on every core at once: OpenBLAS's own threads would spin for the cores.
+    public static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let threads = threadCount
+        setThreadCount(1)
+        defer { setThreadCount(threads) }
+        return try body()
+    }
+
     /// OpenBLAS's kernel set in use, for example `"SkylakeX"`.
     public static var coreName: String { String(cString: lunet_blas_core_name()) }
 

@@ -1,0 +1,208 @@
+/// A convolution as one sgemm per output row, over a copy of each image
+/// unfolded along its width only: `u[row, c, kj, ow] = x[c, row - padTop, ow sw + kj - padLeft]`
+/// (zero outside), `[rows, in, kw, ow]`. Output row `oh` reads the kh x in x kw
+/// consecutive rows of `u` from row `oh sh`, which are that row's patches: what
+/// im2col copies kh times over, read in place. With the weight permuted to
+/// `[out, kh, in, kw]`, `y[:, oh, :] = W u[oh sh ..< oh sh + kh]`.
+///
+/// For few input channels and large kernels, where the products are thin and
+/// im2col's patch matrix (kh kw copies of the input) is most of the time:
+/// Koch's first layer (1 -> 64, 10 x 10 on 105 x 105).
+///
+/// ```swift
+/// let conv = try Conv2d(1, 64, kernel: Size2D(square: 10))
+/// try conv.algorithm(forInputShape: [96, 1, 105, 105])   // "row unfold + sgemm"
+/// ```
+struct RowUnfoldConvolution: ConvolutionAlgorithm {
+    /// Per group of images, the unfolded image `[rows, in, kw, ow]`; in backward also its
+    /// gradient and a block of output rows' patches.
+    nonisolated(unsafe) private static let unfolded = Workspace<Float>()
+    /// The permuted weight `[out, kh, in, kw]`, then each group's weight gradient in that layout.
+    nonisolated(unsafe) private static let weights = Workspace<Float>()
+    /// Images split into this many contiguous groups, whatever the core count, so the
+    /// weight gradient's sums (group by group, in order) do not depend on the machine.
+    static let groupCount = 8
+    /// Columns (output pixels) of the weight gradient's products: one output row's
+    /// (96 on Koch's first layer) made them too thin to run at speed.
+    static let patchColumns = 768
+
+    var description: String { "row unfold + sgemm" }
+    var isExactOnNonFiniteValues: Bool { true }
+
+    /// Sizes of the unfolded image for one geometry.
+    struct Shape {
+        /// Padded rows read, the last output row's patch included.
+        let rows: Int
+        /// Floats per unfolded row: `in * kw * ow`.
+        let rowLength: Int
+        /// Rows of one output row's product: `kh * in * kw`.
+        let depth: Int
+
+        init(_ g: ConvolutionGeometry) {
+            rows = (g.outputHeight - 1) * g.stride.height + g.kernel.height
+            rowLength = g.channels * g.kernel.width * g.outputWidth
+            depth = g.kernel.height * g.channels * g.kernel.width
+        }
+
+        var size: Int { rows * rowLength }
+    }
+
+    func forward(_ x: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry, outputChannels: Int,
+                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) throws {
+        let shape = Shape(g), groups = Swift.min(batch, Self.groupCount), plane = g.outputPlane
+        let u = try Self.unfolded.reserve(groups * shape.size)
+        let w = try Self.weights.reserve(outputChannels * shape.depth)
+        Self.permute(weight, outputs: outputChannels, geometry: g, into: w)
+        Self.forEachGroup(groups, batch: batch) { group, images in
+            let buffer = u + group * shape.size
+            for i in images {
+                g.unfoldRows(x + i * g.channels * g.inputPlane, into: buffer)
+                let image = y + i * outputChannels * plane
+                for oh in 0..<g.outputHeight {
+                    BLAS.sgemm(m: outputChannels, n: g.outputWidth, k: shape.depth, a: w, lda: shape.depth,
+                               b: buffer + oh * g.stride.height * shape.rowLength, ldb: g.outputWidth,
+                               c: image + oh * g.outputWidth, ldc: plane)
+                }
+                guard let bias else { continue }
+                for o in 0..<outputChannels {
+                    let values = image + o * plane, b = bias[o]
+                    for p in 0..<plane { values[p] += b }
+                }
+            }
+        }
+    }
+
+    /// Per group: `dW += dY[:, rows] P[rows]ᵀ` into the group's sum, P the patches of a block of
+    /// output rows copied side by side from `u`; with `dx`, `du[oh rows] += Wᵀ dY[:, oh, :]`
+    /// row by row, folded back into the image.
+    func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
+                  outputChannels: Int, weight: UnsafePointer<Float>, weightGradient dw: UnsafeMutablePointer<Float>,
+                  inputGradient dx: UnsafeMutablePointer<Float>?) throws {
+        let shape = Shape(g), groups = Swift.min(batch, Self.groupCount), plane = g.outputPlane
+        let filters = outputChannels * shape.depth
+        let blockRows = Swift.max(1, Swift.min(g.outputHeight, Self.patchColumns / g.outputWidth))
+        let patchSize = shape.depth * blockRows * g.outputWidth
+        let perGroup = shape.size + patchSize + (dx == nil ? 0 : shape.size)
+        let u = try Self.unfolded.reserve(groups * perGroup)
+        let w = try Self.weights.reserve(filters * (1 + groups)), sums = w + filters
+        if dx != nil { Self.permute(weight, outputs: outputChannels, geometry: g, into: w) }
+        Self.forEachGroup(groups, batch: batch) { group, images in
+            let buffer = u + group * perGroup, patches = buffer + shape.size, gradient = patches + patchSize
+            let sum = sums + group * filters
+            sum.update(repeating: 0, count: filters)
+            for i in images {
+                g.unfoldRows(x + i * g.channels * g.inputPlane, into: buffer)
+                let image = dy + i * outputChannels * plane
+                for first in Swift.stride(from: 0, to: g.outputHeight, by: blockRows) {
+                    let rows = Swift.min(blockRows, g.outputHeight - first), width = rows * g.outputWidth
+                    // patches[j, r * ow + w] = u[(first + r) * sh rows + j, w]: `[depth, rows * ow]`.
+                    for r in 0..<rows {
+                        let source = buffer + (first + r) * g.stride.height * shape.rowLength
+                        for j in 0..<shape.depth {
+                            (patches + j * width + r * g.outputWidth).update(from: source + j * g.outputWidth,
+                                                                             count: g.outputWidth)
+                        }
+                    }
+                    BLAS.sgemm(transposeB: true, m: outputChannels, n: shape.depth, k: width,
+                               a: image + first * g.outputWidth, lda: plane, b: patches, ldb: width,
+                               beta: 1, c: sum, ldc: shape.depth)
+                }
+                guard let dx else { continue }
+                gradient.update(repeating: 0, count: shape.size)
+                for oh in 0..<g.outputHeight {
+                    BLAS.sgemm(transposeA: true, m: shape.depth, n: g.outputWidth, k: outputChannels,
+                               a: w, lda: shape.depth, b: image + oh * g.outputWidth, ldb: plane,
+                               beta: 1, c: gradient + oh * g.stride.height * shape.rowLength, ldc: g.outputWidth)
+                }
+                g.foldRows(gradient, into: dx + i * g.channels * g.inputPlane)
+            }
+        }
+        for group in 0..<groups {
+            Self.addPermuted(sums + group * filters, outputs: outputChannels, geometry: g, into: dw)
+        }
+    }
+
+    /// `body(group, images)` for `groups` contiguous groups of the batch, over the
+    /// cores, each product a single-threaded sgemm (they are small: one output row).
+    private static func forEachGroup(_ groups: Int, batch: Int, _ body: (Int, Range<Int>) -> Void) {
+        BLAS.singleThreaded {
+            ParallelLoop.forEach(groups) { range in
+                for group in range { body(group, batch * group / groups..<batch * (group + 1) / groups) }
+            }
+        }
+    }
+
+    /// `w [out, in, kh, kw]` -> `[out, kh, in, kw]`.
+    private static func permute(_ weight: UnsafePointer<Float>, outputs: Int, geometry g: ConvolutionGeometry,
+                                into w: UnsafeMutablePointer<Float>) {
+        let kh = g.kernel.height, kw = g.kernel.width, c = g.channels
+        for o in 0..<outputs {
+            for ki in 0..<kh {
+                for ci in 0..<c {
+                    (w + ((o * kh + ki) * c + ci) * kw).update(from: weight + ((o * c + ci) * kh + ki) * kw, count: kw)
+                }
+            }
+        }
+    }
+
+    /// `dw [out, in, kh, kw] +=` a gradient in the permuted layout `[out, kh, in, kw]`.
+    private static func addPermuted(_ sum: UnsafePointer<Float>, outputs: Int, geometry g: ConvolutionGeometry,
+                                    into dw: UnsafeMutablePointer<Float>) {
+        let kh = g.kernel.height, kw = g.kernel.width, c = g.channels
+        for o in 0..<outputs {
+            for ki in 0..<kh {
+                for ci in 0..<c {
+                    let source = sum + ((o * kh + ki) * c + ci) * kw, target = dw + ((o * c + ci) * kh + ki) * kw
+                    for kj in 0..<kw { target[kj] += source[kj] }
+                }
+            }
+        }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// One image `[channels, height, width]` unfolded along its width,
+    /// `u[row, c, kj, ow] = image[c, row - padTop, ow * stride + kj - padLeft]`, zero outside.
+    func unfoldRows(_ image: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        let shape = RowUnfoldConvolution.Shape(self), kw = kernel.width, step = stride.width
+        for row in 0..<shape.rows {
+            let y = row - padTop
+            guard y >= 0, y < height else {
+                (u + row * shape.rowLength).update(repeating: 0, count: shape.rowLength)
+                continue
+            }
+            for c in 0..<channels {
+                for kj in 0..<kw {
+                    let target = u + ((row * channels + c) * kw + kj) * outputWidth
+                    let columns = validColumns(kj)
+                    target.update(repeating: 0, count: columns.lowerBound)
+                    let source = image + (c * height + y) * width + kj - padLeft
+                    if step == 1 {
+                        (target + columns.lowerBound).update(from: source + columns.lowerBound, count: columns.count)
+                    } else {
+                        for ow in columns { target[ow] = source[ow * step] }
+                    }
+                    (target + columns.upperBound).update(repeating: 0, count: outputWidth - columns.upperBound)
+                }
+            }
+        }
+    }
+
+    /// The transpose of `unfoldRows`: `image [channels, height, width] =` the sum of
+    /// the unfolded gradient's values over the places each pixel was copied to.
+    func foldRows(_ u: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        let shape = RowUnfoldConvolution.Shape(self), kw = kernel.width, step = stride.width
+        image.update(repeating: 0, count: channels * inputPlane)
+        for row in 0..<shape.rows {
+            let y = row - padTop
+            guard y >= 0, y < height else { continue }
+            for c in 0..<channels {
+                for kj in 0..<kw {
+                    let source = u + ((row * channels + c) * kw + kj) * outputWidth
+                    let target = image + (c * height + y) * width + kj - padLeft
+                    for ow in validColumns(kj) { target[ow * step] += source[ow] }
+                }
+            }
+        }
+    }
+}
