@@ -72,9 +72,9 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
         }
     }
 
-    /// Per group: `dW += dY[:, rows] P[rows]ᵀ` into the group's sum, P the patches of a block of
-    /// output rows copied side by side from `u`; with `dx`, `du[oh rows] += Wᵀ dY[:, oh, :]`
-    /// row by row, folded back into the image.
+    /// Per group of images: the weight gradient summed image by image into the group's sum
+    /// (`addWeightGradient`), and with `dx` each image's input gradient; then the groups' sums
+    /// added to `dw` in order.
     func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
                   outputChannels: Int, weight: UnsafePointer<Float>, weightGradient dw: UnsafeMutablePointer<Float>,
                   inputGradient dx: UnsafeMutablePointer<Float>?) throws {
@@ -93,33 +93,50 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
             for i in images {
                 g.unfoldRows(x + i * g.channels * g.inputPlane, into: buffer)
                 let image = dy + i * outputChannels * plane
-                for first in Swift.stride(from: 0, to: g.outputHeight, by: blockRows) {
-                    let rows = Swift.min(blockRows, g.outputHeight - first), width = rows * g.outputWidth
-                    // patches[j, r * ow + w] = u[(first + r) * sh rows + j, w]: `[depth, rows * ow]`.
-                    for r in 0..<rows {
-                        let source = buffer + (first + r) * g.stride.height * shape.rowLength
-                        for j in 0..<shape.depth {
-                            (patches + j * width + r * g.outputWidth).update(from: source + j * g.outputWidth,
-                                                                             count: g.outputWidth)
-                        }
-                    }
-                    BLAS.sgemm(transposeB: true, m: outputChannels, n: shape.depth, k: width,
-                               a: image + first * g.outputWidth, lda: plane, b: patches, ldb: width,
-                               beta: 1, c: sum, ldc: shape.depth)
-                }
+                Self.addWeightGradient(image, unfolded: buffer, geometry: g, outputChannels: outputChannels,
+                                       blockRows: blockRows, patches: patches, into: sum)
                 guard let dx else { continue }
-                gradient.update(repeating: 0, count: shape.size)
-                for oh in 0..<g.outputHeight {
-                    BLAS.sgemm(transposeA: true, m: shape.depth, n: g.outputWidth, k: outputChannels,
-                               a: w, lda: shape.depth, b: image + oh * g.outputWidth, ldb: plane,
-                               beta: 1, c: gradient + oh * g.stride.height * shape.rowLength, ldc: g.outputWidth)
-                }
-                g.foldRows(gradient, into: dx + i * g.channels * g.inputPlane)
+                Self.inputGradient(image, weight: w, geometry: g, outputChannels: outputChannels, scratch: gradient,
+                                   into: dx + i * g.channels * g.inputPlane)
             }
         }
         for group in 0..<groups {
             Self.addPermuted(sums + group * filters, outputs: outputChannels, geometry: g, into: dw)
         }
+    }
+
+    /// `sum [out, depth] += dY P ᵀ` for one image's output gradient `dY [out, oh, ow]`, P its
+    /// patches `[depth, oh * ow]` copied from the unfolded image `blockRows` output rows at a time
+    /// into `patches`: one row's product (ow columns) was too thin to run at speed.
+    private static func addWeightGradient(_ dy: UnsafePointer<Float>, unfolded u: UnsafePointer<Float>,
+                                          geometry g: ConvolutionGeometry, outputChannels: Int, blockRows: Int,
+                                          patches: UnsafeMutablePointer<Float>, into sum: UnsafeMutablePointer<Float>) {
+        let shape = Shape(g), ow = g.outputWidth
+        for first in Swift.stride(from: 0, to: g.outputHeight, by: blockRows) {
+            let rows = Swift.min(blockRows, g.outputHeight - first), width = rows * ow
+            // patches[j, r * ow + w] = u[(first + r) sh rows + j, w].
+            for r in 0..<rows {
+                let source = u + (first + r) * g.stride.height * shape.rowLength
+                for j in 0..<shape.depth { (patches + j * width + r * ow).update(from: source + j * ow, count: ow) }
+            }
+            BLAS.sgemm(transposeB: true, m: outputChannels, n: shape.depth, k: width, a: dy + first * ow,
+                       lda: g.outputPlane, b: patches, ldb: width, beta: 1, c: sum, ldc: shape.depth)
+        }
+    }
+
+    /// One image's input gradient `dx [in, h, w]` from its output gradient `dY [out, oh, ow]`:
+    /// `du[oh rows] += Wᵀ dY[:, oh, :]` row by row into `scratch` (an unfolded image), folded back.
+    private static func inputGradient(_ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+                                      outputChannels: Int, scratch du: UnsafeMutablePointer<Float>,
+                                      into dx: UnsafeMutablePointer<Float>) {
+        let shape = Shape(g)
+        du.update(repeating: 0, count: shape.size)
+        for oh in 0..<g.outputHeight {
+            BLAS.sgemm(transposeA: true, m: shape.depth, n: g.outputWidth, k: outputChannels,
+                       a: w, lda: shape.depth, b: dy + oh * g.outputWidth, ldb: g.outputPlane,
+                       beta: 1, c: du + oh * g.stride.height * shape.rowLength, ldc: g.outputWidth)
+        }
+        g.foldRows(du, into: dx)
     }
 
     /// `body(group, images)` for `groups` contiguous groups of the batch, over the

@@ -6,8 +6,9 @@
 /// transform are combinations of whole rows that the compiler vectorises, and
 /// each plane's transformed rows are contiguous in the chunk's `[n², rows, tiles]` layout.
 extension WinogradConvolution {
-    /// Tiles per block, at most, but a whole tile row: an 8 x 8 tile's two scratch blocks fill 128 KB
-    /// (L2). Measured on the seed layers, 128 and 256 run alike and 10-30% faster than 64.
+    /// Tiles per block: at most this many, but never less than one tile row. An
+    /// 8 x 8 tile's two scratch blocks fill 128 KB (L2). Measured on the seed
+    /// layers, 128 and 256 run alike and 10-30% faster than 64.
     static let blockTiles = 256
 
     /// How planes of tiles split into blocks: whole tile rows of one plane, or
