@@ -152,26 +152,26 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
     /// `w [out, in, kh, kw]` -> `[out, kh, in, kw]`.
     private static func permute(_ weight: UnsafePointer<Float>, outputs: Int, geometry g: ConvolutionGeometry,
                                 into w: UnsafeMutablePointer<Float>) {
-        let kh = g.kernel.height, kw = g.kernel.width, c = g.channels
-        for o in 0..<outputs {
-            for ki in 0..<kh {
-                for ci in 0..<c {
-                    (w + ((o * kh + ki) * c + ci) * kw).update(from: weight + ((o * c + ci) * kh + ki) * kw, count: kw)
-                }
-            }
+        forEachKernelRow(outputs: outputs, geometry: g) { permuted, original in
+            (w + permuted).update(from: weight + original, count: g.kernel.width)
         }
     }
 
     /// `dw [out, in, kh, kw] +=` a gradient in the permuted layout `[out, kh, in, kw]`.
     private static func addPermuted(_ sum: UnsafePointer<Float>, outputs: Int, geometry g: ConvolutionGeometry,
                                     into dw: UnsafeMutablePointer<Float>) {
+        forEachKernelRow(outputs: outputs, geometry: g) { permuted, original in
+            for kj in 0..<g.kernel.width { dw[original + kj] += sum[permuted + kj] }
+        }
+    }
+
+    /// `body(permuted, original)`: the offsets of each kernel row (kw values) in the
+    /// permuted layout `[out, kh, in, kw]` and in the weight's `[out, in, kh, kw]`.
+    private static func forEachKernelRow(outputs: Int, geometry g: ConvolutionGeometry, _ body: (Int, Int) -> Void) {
         let kh = g.kernel.height, kw = g.kernel.width, c = g.channels
         for o in 0..<outputs {
             for ki in 0..<kh {
-                for ci in 0..<c {
-                    let source = sum + ((o * kh + ki) * c + ci) * kw, target = dw + ((o * c + ci) * kh + ki) * kw
-                    for kj in 0..<kw { target[kj] += source[kj] }
-                }
+                for ci in 0..<c { body(((o * kh + ki) * c + ci) * kw, ((o * c + ci) * kh + ki) * kw) }
             }
         }
     }

@@ -39,7 +39,7 @@ extension WinogradConvolution {
                     }
                 }
             }
-            transform.transformFilters(piece, count: count, scratch: mixed, into: out)
+            transform.g.applyBothSides(piece, block: count, count: count, scratch: mixed, into: out)
             Self.copyRows(out, count: n * n, length: count, block: count, into: u + first, stride: step)
         }
     }
@@ -54,7 +54,7 @@ extension WinogradConvolution {
             // values [n², count], mixed [r n, count], tile[(i r + j) * count + t].
             let values = scratch, mixed = values + n * n * count, tile = mixed + r * n * count
             Self.copyRows(sums + first, stride: step, count: n * n, length: count, into: values, block: count)
-            dual.transformOutputs(values, count: count, scratch: mixed, into: tile)
+            dual.at.applyBothSides(values, block: count, count: count, scratch: mixed, into: tile)
             for t in 0..<count {
                 let item = first + t, o = item / rows, row = item % rows
                 let top = row / inputs / pieces * r, left = row / inputs % pieces * r

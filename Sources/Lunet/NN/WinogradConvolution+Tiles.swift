@@ -95,14 +95,7 @@ extension WinogradConvolution {
                                        into: base + tileRow * tiles.wide, block: block)
                 }
             }
-            for b in 0..<size {
-                matrix.apply(raw + b * block, inputStride: size * block, into: mixed + b * block,
-                             outputStride: size * block, count: length)
-            }
-            for k in 0..<n {
-                matrix.apply(mixed + k * size * block, inputStride: block, into: raw + k * n * block,
-                             outputStride: block, count: length)
-            }
+            matrix.applyBothSides(raw, block: block, count: length, scratch: mixed, into: raw)
             for p in group {
                 Self.copyRows(raw + (p - group.lowerBound) * planeLength, count: n * n, length: planeLength, block: block,
                               into: plane(p).out + firstRow * tiles.wide, stride: step)
@@ -193,14 +186,7 @@ extension WinogradConvolution {
                                           stride: step, count: n * n, length: planeLength,
                                           into: raw + (item - group.lowerBound) * planeLength, block: block)
                         }
-                        for column in 0..<n {
-                            b.apply(raw + column * block, inputStride: n * block, into: mixed + column * block,
-                                    outputStride: n * block, count: length)
-                        }
-                        for row in 0..<n {
-                            b.apply(mixed + row * n * block, inputStride: block, into: raw + row * n * block,
-                                    outputStride: block, count: length)
-                        }
+                        b.applyBothSides(raw, block: block, count: length, scratch: mixed, into: raw)
                         for item in group {
                             let base = raw + (item - group.lowerBound) * planeLength
                             for tileRow in 0..<rowCount {
@@ -258,14 +244,7 @@ extension WinogradConvolution {
                                       count: n * n, length: planeLength, into: tile + (item - group.lowerBound) * planeLength,
                                       block: block)
                     }
-                    for l in 0..<n {
-                        at.apply(tile + l * block, inputStride: n * block, into: mixed + l * block,
-                                 outputStride: n * block, count: length)
-                    }
-                    for u in 0..<m {
-                        at.apply(mixed + u * n * block, inputStride: block, into: tile + u * m * block,
-                                 outputStride: block, count: length)
-                    }
+                    at.applyBothSides(tile, block: block, count: length, scratch: mixed, into: tile)
                     for item in group {
                         let plane = y + item * height * width, b = bias?[item % channels] ?? 0
                         let base = tile + (item - group.lowerBound) * planeLength

@@ -71,32 +71,6 @@ struct WinogradTransform: Equatable {
 
     /// Values of a transformed 2-d tile, n².
     var tileArea: Int { tileSize * tileSize }
-
-    /// `G f Gᵀ` of `count` r x r filters side by side, `f[(i r + j) * count + t]`,
-    /// into `out[ξ * count + t]` (n² rows of `count`); `scratch` holds n r `count` floats.
-    func transformFilters(_ f: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>,
-                          into out: UnsafeMutablePointer<Float>) {
-        let r = filterSize, n = tileSize
-        for j in 0..<r {
-            g.apply(f + j * count, inputStride: r * count, into: scratch + j * count, outputStride: r * count, count: count)
-        }
-        for k in 0..<n {
-            g.apply(scratch + k * r * count, inputStride: count, into: out + k * n * count, outputStride: count, count: count)
-        }
-    }
-
-    /// `Aᵀ M A` of `count` tiles side by side, `values[ξ * count + t]`, into
-    /// `out[(i m + j) * count + t]` (m² rows of `count`); `scratch` holds m n `count` floats.
-    func transformOutputs(_ values: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>,
-                          into out: UnsafeMutablePointer<Float>) {
-        let n = tileSize, m = outputSize
-        for l in 0..<n {
-            at.apply(values + l * count, inputStride: n * count, into: scratch + l * count, outputStride: n * count, count: count)
-        }
-        for u in 0..<m {
-            at.apply(scratch + u * n * count, inputStride: count, into: out + u * m * count, outputStride: count, count: count)
-        }
-    }
 }
 
 /// A small dense matrix kept as its nonzero terms, applied to whole rows of
@@ -161,6 +135,22 @@ struct CoefficientMatrix: Equatable {
     func transposed() -> CoefficientMatrix {
         CoefficientMatrix(rows: columns, columns: rows,
                           values: (0..<rows * columns).map { Double(values[$0 % rows * columns + $0 / rows]) })
+    }
+
+    /// `M X Mᵀ` of `count` 2-d tiles side by side: tile t's value (a, b) at
+    /// `input[(a * columns + b) * block + t]`, its result (i, j) at
+    /// `output[(i * rows + j) * block + t]`, which may be `input`. `scratch` holds
+    /// rows x columns rows `block` apart. Both passes combine whole rows of `count` values.
+    func applyBothSides(_ input: UnsafePointer<Float>, block: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+                        into output: UnsafeMutablePointer<Float>) {
+        for b in 0..<columns {
+            apply(input + b * block, inputStride: columns * block, into: scratch + b * block,
+                  outputStride: columns * block, count: count)
+        }
+        for i in 0..<rows {
+            apply(scratch + i * columns * block, inputStride: block, into: output + i * rows * block,
+                  outputStride: block, count: count)
+        }
     }
 
     /// Row j of the input at `input + j * inputStride`, row i of the output at
