@@ -13,8 +13,9 @@ final class LayerReferenceTests: XCTestCase {
         try references.string(name, "padding") == "same" ? .same : .valid
     }
 
-    /// `winograd` forces Winograd on tiles of that size (stride-1 cases only); otherwise the layer's own choice.
-    func checkConvolution(_ name: String, winograd tileSize: Int? = nil) throws {
+    /// `winograd` forces Winograd on tiles of that size (stride-1 cases only), `algorithm` that
+    /// algorithm; otherwise the layer's own choice.
+    func checkConvolution(_ name: String, winograd tileSize: Int? = nil, algorithm: (any ConvolutionAlgorithm)? = nil) throws {
         let weight = try references.tensor(name, "weight")
         let kernel = Size2D(square: try references.int(name, "kernel"))
         let conv = try Conv2d(weight.shape[1], weight.shape[0], kernel: kernel,
@@ -23,14 +24,16 @@ final class LayerReferenceTests: XCTestCase {
             let r = Swift.min(kernel.height, tileSize == 6 ? 4 : 5)
             conv.forcedAlgorithm = WinogradConvolution(kernel: kernel.height, tileSize: tileSize, filterSize: r)
         }
+        if let algorithm { conv.forcedAlgorithm = algorithm }
         conv.weight.value = weight
         conv.bias!.value = try references.tensor(name, "bias")
         let x = try references.tensor(name, "x")
-        assertClose(try conv.forward(x), try references.tensor(name, "y"), "\(name) output")
+        let label = "\(name) [\(try conv.algorithm(forInputShape: x.shape))]"
+        assertClose(try conv.forward(x), try references.tensor(name, "y"), "\(label) output")
         let dx = try conv.backward(x, try references.tensor(name, "gradOutput"))
-        assertClose(dx, try references.tensor(name, "dx"), "\(name) input gradient")
-        assertClose(conv.weight.gradient, try references.tensor(name, "dweight"), "\(name) weight gradient")
-        assertClose(conv.bias!.gradient, try references.tensor(name, "dbias"), "\(name) bias gradient")
+        assertClose(dx, try references.tensor(name, "dx"), "\(label) input gradient")
+        assertClose(conv.weight.gradient, try references.tensor(name, "dweight"), "\(label) weight gradient")
+        assertClose(conv.bias!.gradient, try references.tensor(name, "dbias"), "\(label) bias gradient")
     }
 
     func testConvolutionValid() throws {
@@ -42,6 +45,16 @@ final class LayerReferenceTests: XCTestCase {
         try checkConvolution("conv_same_stride1_even_kernel")
         try checkConvolution("conv_same_stride1_kernel5")
         try checkConvolution("conv_same_stride2")
+    }
+
+    /// The two paths that take any stride, each on every case.
+    func testConvolutionIm2colAndRowUnfold() throws {
+        for algorithm: any ConvolutionAlgorithm in [Im2colConvolution(), RowUnfoldConvolution()] {
+            for name in ["conv_valid_stride1", "conv_valid_stride2", "conv_same_stride1_even_kernel",
+                         "conv_same_stride1_kernel5", "conv_same_stride2"] {
+                try checkConvolution(name, algorithm: algorithm)
+            }
+        }
     }
 
     func testConvolutionWinogradStrideOne() throws {
