@@ -148,6 +148,16 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
+    /// The row unfold's groups follow the sizes alone: 8 on Koch's first layer (100,800
+    /// floats a group), fewer for large images (64 MB in all), never below 2 or above the batch.
+    func testRowUnfoldGroups() {
+        XCTAssertEqual(RowUnfoldConvolution.groups(batch: 96, perGroup: 100_800), 8)
+        XCTAssertEqual(RowUnfoldConvolution.groups(batch: 96, perGroup: 4 << 20), 4)
+        XCTAssertEqual(RowUnfoldConvolution.groups(batch: 96, perGroup: 100 << 20), 2)
+        XCTAssertEqual(RowUnfoldConvolution.groups(batch: 1, perGroup: 100 << 20), 1)
+        XCTAssertEqual(RowUnfoldConvolution.groups(batch: 3, perGroup: 10), 3)
+    }
+
     /// Planes split into blocks of tile rows (more tiles than a block), several planes
     /// to a block with the last group short, and filter counts past one filter block
     /// and not a multiple of it (9 x 10 filters; 3 x 5 x 9 pieces).

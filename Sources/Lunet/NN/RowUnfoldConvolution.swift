@@ -22,11 +22,20 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
     /// Images split into this many contiguous groups, whatever the core count, so the
     /// weight gradient's sums (group by group, in order) do not depend on the machine.
     static let groupCount = 8
+    /// Cap on all groups' buffers together, in floats (64 MB): large images take fewer groups.
+    static let maximumWorkspaceSize = 16 << 20
     /// Columns (output pixels) of the weight gradient's products: one output row's
     /// (96 on Koch's first layer) made them too thin to run at speed.
     static let patchColumns = 768
 
     var description: String { "row unfold + sgemm" }
+
+    /// Groups for a batch whose groups need `perGroup` floats each: up to `groupCount`,
+    /// fewer to stay under `maximumWorkspaceSize`, but two (both cores) whatever the size.
+    /// A function of the sizes alone, never of the machine.
+    static func groups(batch: Int, perGroup: Int) -> Int {
+        Swift.min(batch, Swift.max(2, Swift.min(groupCount, maximumWorkspaceSize / Swift.max(perGroup, 1))))
+    }
     var isExactOnNonFiniteValues: Bool { true }
 
     /// Sizes of the unfolded image for one geometry.
@@ -49,7 +58,7 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry, outputChannels: Int,
                  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) throws {
-        let shape = Shape(g), groups = Swift.min(batch, Self.groupCount), plane = g.outputPlane
+        let shape = Shape(g), groups = Self.groups(batch: batch, perGroup: shape.size), plane = g.outputPlane
         let u = try Self.unfolded.reserve(groups * shape.size)
         let w = try Self.weights.reserve(outputChannels * shape.depth)
         Self.permute(weight, outputs: outputChannels, geometry: g, into: w)
@@ -78,11 +87,11 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
     func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
                   outputChannels: Int, weight: UnsafePointer<Float>, weightGradient dw: UnsafeMutablePointer<Float>,
                   inputGradient dx: UnsafeMutablePointer<Float>?) throws {
-        let shape = Shape(g), groups = Swift.min(batch, Self.groupCount), plane = g.outputPlane
-        let filters = outputChannels * shape.depth
+        let shape = Shape(g), plane = g.outputPlane, filters = outputChannels * shape.depth
         let blockRows = Swift.max(1, Swift.min(g.outputHeight, Self.patchColumns / g.outputWidth))
         let patchSize = shape.depth * blockRows * g.outputWidth
         let perGroup = shape.size + patchSize + (dx == nil ? 0 : shape.size)
+        let groups = Self.groups(batch: batch, perGroup: perGroup)
         let u = try Self.unfolded.reserve(groups * perGroup)
         let w = try Self.weights.reserve(filters * (1 + groups)), sums = w + filters
         if dx != nil { Self.permute(weight, outputs: outputChannels, geometry: g, into: w) }
