@@ -29,6 +29,7 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
     static let patchColumns = 768
 
     var description: String { "row unfold + sgemm" }
+    var isExactOnNonFiniteValues: Bool { true }
 
     /// Groups for a batch whose groups need `perGroup` floats each: up to `groupCount`,
     /// fewer to stay under `maximumWorkspaceSize`, but two (both cores) whatever the size.
@@ -36,7 +37,6 @@ struct RowUnfoldConvolution: ConvolutionAlgorithm {
     static func groups(batch: Int, perGroup: Int) -> Int {
         Swift.min(batch, Swift.max(2, Swift.min(groupCount, maximumWorkspaceSize / Swift.max(perGroup, 1))))
     }
-    var isExactOnNonFiniteValues: Bool { true }
 
     /// Sizes of the unfolded image for one geometry.
     struct Shape {
