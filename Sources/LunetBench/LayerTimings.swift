@@ -30,9 +30,12 @@ struct LayerTimings {
         return 2 * Double(output.reduce(1, *)) * Double(patch)
     }
 
+    /// The median step's seconds.
+    var medianStep: Double { steps.sorted()[steps.count / 2] }
+
     func report(_ network: NNBenchmark.Network, peak: Double, steps count: Int) {
         let batch = network.inputShape[0]
-        let median = steps.sorted()[steps.count / 2]
+        let median = medianStep
         print("\n\(network.name): one training step (forward, loss, backward, Adam)")
         print(String(format: "  %.2f s per step (median of %d), %.1f images/s", median, steps.count, Double(batch) / median))
         print("  layer                                     forward   backward   share   conv GFLOP/s (fwd / bwd), algorithm")

@@ -29,15 +29,18 @@ enum NNBenchmark {
     static func run(q1: Bool, q2: Bool) throws {
         let peak = sgemmPeak()
         print(String(format: "sgemm 2048^3: %.1f GFLOP/s (OpenBLAS, %d threads)", peak, BLAS.threadCount))
-        // Each network's figures are followed by PyTorch's on the same network,
-        // so both see the same load on the machine.
-        if q1 {
-            try measure(try babenko(), peak: peak)
-            PyTorchBenchmark.run("q1")
-        }
-        if q2 {
-            try measure(try koch(), peak: peak)
-            PyTorchBenchmark.run("q2")
+        // Each network's figures are followed by PyTorch's on the same network, then
+        // lunet's step once more: the machine's speed drifts from minute to minute
+        // (by up to 1.6x here), and PyTorch is set against lunet before and after it.
+        let networks: [(Bool, () throws -> Network, String)] = [(q1, babenko, "q1"), (q2, koch, "q2")]
+        for (wanted, make, torchName) in networks where wanted {
+            let network = try make()
+            let before = try measure(network, peak: peak)
+            guard let torch = PyTorchBenchmark.run(torchName) else { continue }
+            let after = try stepSeconds(network)
+            let mean = (before + after) / 2, batch = Double(network.inputShape[0])
+            print(String(format: "  lunet again after PyTorch: %.2f s per step (median of 3), %.1f images/s; PyTorch's step over the mean of lunet's before and after (%.2f s): %.2fx",
+                         after, batch / after, mean, torch / mean))
         }
         print(String(format: "\nlunet peak resident memory: %.0f MiB", Stopwatch.peakMemoryMiB()))
     }
@@ -73,10 +76,10 @@ enum NNBenchmark {
         return Network(name: "Q2 (Koch, 96 x 1x105x105)", model: Sequential(layers), inputShape: [96, 1, 105, 105], classes: nil)
     }
 
-    static func measure(_ network: Network, peak: Double) throws {
-        let x = try Tensor<Float>.rand(network.inputShape, seed: 1)
-        let labels = try Tensor<Int32>(shape: [network.inputShape[0]],
-                                       scalars: (0..<network.inputShape[0]).map { Int32($0 % (network.classes ?? 1)) })
+    /// Prints the step's figures layer by layer and the forward pass's; returns the median step's seconds.
+    @discardableResult
+    static func measure(_ network: Network, peak: Double) throws -> Double {
+        let (x, labels) = try data(network)
         var timings = LayerTimings(count: network.model.count)
         let optimizer = try Adam(parameters: network.model.parameters, learningRate: 1e-4, amsgrad: true)
         let steps = 3
@@ -91,6 +94,23 @@ enum NNBenchmark {
         }
         timings.report(network, peak: peak, steps: steps)
         try measureForward(network, x)
+        return timings.medianStep
+    }
+
+    /// The median seconds of 3 training steps after a warm-up, printing nothing.
+    static func stepSeconds(_ network: Network) throws -> Double {
+        let (x, labels) = try data(network)
+        let optimizer = try Adam(parameters: network.model.parameters, learningRate: 1e-4, amsgrad: true)
+        var timings = LayerTimings(count: network.model.count)
+        for step in 0...3 { try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0) }
+        return timings.medianStep
+    }
+
+    /// A random batch and its labels.
+    static func data(_ network: Network) throws -> (Tensor<Float>, Tensor<Int32>) {
+        let batch = network.inputShape[0]
+        return (try Tensor<Float>.rand(network.inputShape, seed: 1),
+                try Tensor<Int32>(shape: [batch], scalars: (0..<batch).map { Int32($0 % (network.classes ?? 1)) }))
     }
 
     /// Forward only in evaluation mode (what retrieval codes and hard mining run), median of 3.
