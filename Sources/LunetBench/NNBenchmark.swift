@@ -79,31 +79,37 @@ enum NNBenchmark {
     /// Prints the step's figures layer by layer and the forward pass's; returns the median step's seconds.
     @discardableResult
     static func measure(_ network: Network, peak: Double) throws -> Double {
-        let (x, labels) = try data(network)
-        var timings = LayerTimings(count: network.model.count)
-        let optimizer = try Adam(parameters: network.model.parameters, learningRate: 1e-4, amsgrad: true)
-        let steps = 3
-        for step in 0...steps {
-            // The first step warms up (workspaces, page faults) and is not counted.
-            let misses = StorageAllocator.missCount
-            try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0)
+        let (timings, x) = try timedSteps(network) { step, misses in
             let tensors = StorageAllocator.statistics
             print(String(format: "  step %d: %d large allocations missed the buffer cache; peak %.0f MiB, cache %.0f MiB; tensors live at most %.0f MiB, with the cache %.0f",
-                         step, StorageAllocator.missCount - misses, Stopwatch.peakMemoryMiB(),
+                         step, misses, Stopwatch.peakMemoryMiB(),
                          mebibytes(StorageAllocator.cachedByteCount), mebibytes(tensors.peakLive), mebibytes(tensors.peakHeld)))
         }
-        timings.report(network, peak: peak, steps: steps)
+        timings.report(network, peak: peak, steps: timedStepCount)
         try measureForward(network, x)
         return timings.medianStep
     }
 
-    /// The median seconds of 3 training steps after a warm-up, printing nothing.
+    /// The median seconds of the timed training steps, printing nothing.
     static func stepSeconds(_ network: Network) throws -> Double {
+        try timedSteps(network) { _, _ in }.timings.medianStep
+    }
+
+    static let timedStepCount = 3
+
+    /// A warm-up step (workspaces, page faults), not counted, then `timedStepCount` timed
+    /// training steps with a fresh optimizer on a random batch; `afterStep(step, misses)`
+    /// after each, with the large allocations that missed the buffer cache in it.
+    static func timedSteps(_ network: Network, afterStep: (Int, Int) -> Void) throws -> (timings: LayerTimings, x: Tensor<Float>) {
         let (x, labels) = try data(network)
-        let optimizer = try Adam(parameters: network.model.parameters, learningRate: 1e-4, amsgrad: true)
         var timings = LayerTimings(count: network.model.count)
-        for step in 0...3 { try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0) }
-        return timings.medianStep
+        let optimizer = try Adam(parameters: network.model.parameters, learningRate: 1e-4, amsgrad: true)
+        for step in 0...timedStepCount {
+            let misses = StorageAllocator.missCount
+            try trainingStep(network, x, labels, optimizer, timings: &timings, counted: step > 0)
+            afterStep(step, StorageAllocator.missCount - misses)
+        }
+        return (timings, x)
     }
 
     /// A random batch and its labels.

@@ -13,18 +13,13 @@ final class LayerReferenceTests: XCTestCase {
         try references.string(name, "padding") == "same" ? .same : .valid
     }
 
-    /// `winograd` forces Winograd on tiles of that size (stride-1 cases only), `algorithm` that
-    /// algorithm; otherwise the layer's own choice.
-    func checkConvolution(_ name: String, winograd tileSize: Int? = nil, algorithm: (any ConvolutionAlgorithm)? = nil) throws {
+    /// `algorithm`, given the case's kernel, forces that algorithm; without it the layer's own choice.
+    func checkConvolution(_ name: String, algorithm: ((Size2D) -> any ConvolutionAlgorithm)? = nil) throws {
         let weight = try references.tensor(name, "weight")
         let kernel = Size2D(square: try references.int(name, "kernel"))
         let conv = try Conv2d(weight.shape[1], weight.shape[0], kernel: kernel,
                               stride: Size2D(square: try references.int(name, "stride")), padding: try padding(name))
-        if let tileSize {
-            let r = Swift.min(kernel.height, tileSize == 6 ? 4 : 5)
-            conv.forcedAlgorithm = WinogradConvolution(kernel: kernel.height, tileSize: tileSize, filterSize: r)
-        }
-        if let algorithm { conv.forcedAlgorithm = algorithm }
+        conv.forcedAlgorithm = algorithm?(kernel)
         conv.weight.value = weight
         conv.bias!.value = try references.tensor(name, "bias")
         let x = try references.tensor(name, "x")
@@ -52,16 +47,19 @@ final class LayerReferenceTests: XCTestCase {
         for algorithm: any ConvolutionAlgorithm in [Im2colConvolution(), RowUnfoldConvolution()] {
             for name in ["conv_valid_stride1", "conv_valid_stride2", "conv_same_stride1_even_kernel",
                          "conv_same_stride1_kernel5", "conv_same_stride2"] {
-                try checkConvolution(name, algorithm: algorithm)
+                try checkConvolution(name) { _ in algorithm }
             }
         }
     }
 
     func testConvolutionWinogradStrideOne() throws {
         for tileSize in [6, 8] {
-            try checkConvolution("conv_valid_stride1", winograd: tileSize)
-            try checkConvolution("conv_same_stride1_even_kernel", winograd: tileSize)
-            try checkConvolution("conv_same_stride1_kernel5", winograd: tileSize)
+            // Winograd takes stride 1 only.
+            for name in ["conv_valid_stride1", "conv_same_stride1_even_kernel", "conv_same_stride1_kernel5"] {
+                try checkConvolution(name) {
+                    WinogradConvolution(kernel: $0.height, tileSize: tileSize, filterSize: Swift.min($0.height, tileSize == 6 ? 4 : 5))
+                }
+            }
         }
     }
 
